@@ -1,8 +1,20 @@
 package dev.dm3relay.node;
 
+import com.typesafe.config.Config;
+import dev.dm3relay.node.store.CassandraSettings;
+import dev.dm3relay.node.store.CassandraStorage;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Entry point of {@code dm3-relay.jar}. */
 public final class Main {
@@ -10,9 +22,56 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    // The relay itself arrives with the mailbox and delivery-API issues; until then the jar
-    // honours the launch contract by reporting its version and exiting cleanly.
-    System.out.println("dm3-relay " + version());
+    if (Arrays.asList(args).contains("--version")) {
+      System.out.println("dm3-relay " + version());
+      return;
+    }
+    System.exit(run(RelayConfig.load()));
+  }
+
+  /** Starts storage and the actor system, then blocks until the relay stops. Returns the exit code. */
+  static int run(Config config) {
+    Logger log = LoggerFactory.getLogger(Main.class);
+    log.info("dm3-relay {} starting", version());
+    CassandraStorage storage = CassandraStorage.start(CassandraSettings.from(config));
+    ActorSystem<Void> system;
+    try {
+      system = ActorSystem.create(Behaviors.empty(), "dm3-relay", storage.pekkoConfig().withFallback(config));
+    } catch (RuntimeException e) {
+      log.error("Actor system failed to start", e);
+      storage.close();
+      return 1;
+    }
+    // Cassandra must outlive the actor system: persistence actors flush their last events during
+    // coordinated shutdown. Pekko's own JVM hook runs that shutdown; this hook waits for it and
+    // only then stops the embedded Cassandra (an external cluster is left alone).
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  awaitTermination(system, Duration.ofSeconds(60));
+                  storage.close();
+                },
+                "stop-embedded-cassandra"));
+    Cluster cluster = Cluster.get(system);
+    // A single relay node forms its own cluster; multi-node seed/bootstrap config overrides this.
+    if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    }
+    log.info("dm3-relay up; Cassandra at {}", storage.contactPoints());
+    awaitTermination(system, Duration.ofDays(36500));
+    storage.close();
+    return 0;
+  }
+
+  private static void awaitTermination(ActorSystem<?> system, Duration timeout) {
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      LoggerFactory.getLogger(Main.class).warn("Actor system did not terminate in {}", timeout);
+    }
   }
 
   /** The Maven project version baked into the jar at build time. */

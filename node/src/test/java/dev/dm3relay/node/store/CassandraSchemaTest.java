@@ -1,0 +1,42 @@
+package dev.dm3relay.node.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CassandraSchemaTest {
+
+  @Test
+  void schemaFileRendersKeyspaceAndReplicationIntoIdempotentStatements() {
+    List<String> statements =
+        CassandraSchema.statements("relay_ks", Replication.parse("NetworkTopologyStrategy:dc1=3,dc2=3"));
+    assertEquals(6, statements.size());
+    assertTrue(
+        statements.get(0).contains(
+            "{'class': 'NetworkTopologyStrategy', 'dc1': 3, 'dc2': 3}"),
+        statements.get(0));
+    for (String cql : statements) {
+      assertTrue(cql.contains("IF NOT EXISTS relay_ks"), cql);
+      assertTrue(cql.endsWith(";"), cql);
+      assertTrue(!cql.contains("{{"), cql);
+    }
+    assertTrue(statements.stream().noneMatch(s -> s.contains("tag_views")));
+  }
+
+  @Test
+  void replicationShortFormIsValidated() {
+    assertEquals(
+        "{'class': 'SimpleStrategy', 'replication_factor': 1}",
+        Replication.parse("SimpleStrategy:1").toCql());
+    assertThrows(IllegalArgumentException.class, () -> Replication.parse("SimpleStrategy"));
+    assertThrows(IllegalArgumentException.class, () -> Replication.parse("SimpleStrategy:0"));
+    assertThrows(IllegalArgumentException.class, () -> Replication.parse("Nope:1"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Replication.parse("NetworkTopologyStrategy:dc1=3'}; DROP"));
+    assertThrows(IllegalArgumentException.class, () -> CassandraSchema.statements("a;b", Replication.parse("SimpleStrategy:1")));
+  }
+}
