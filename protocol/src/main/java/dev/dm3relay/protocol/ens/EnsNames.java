@@ -38,7 +38,9 @@ public final class EnsNames {
 
   /**
    * EIP-137 namehash of a name that is already normalised; this method does not normalise. The
-   * empty name hashes to 32 zero bytes.
+   * empty name hashes to 32 zero bytes. (ethers 5.7's {@code namehash} first runs ENSIP-15
+   * {@code ens_normalize}; for names that leaves unchanged, such as nameprep'd lower-case names, the
+   * results are the same.)
    *
    * @throws InvalidNameException for an empty label (ethers rejects {@code a..eth}, {@code .eth},
    *     {@code eth.}) or a lone surrogate

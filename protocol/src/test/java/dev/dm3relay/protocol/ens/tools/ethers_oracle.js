@@ -1,6 +1,7 @@
 // Writes EthersVectors.java: what ethers 5.7.2 itself answers, so the Java tests compare against
-// ethers and not against our own output. Run from a folder where `npm install ethers@5.7.2` was done:
-//   node ethers_oracle.js > .../test/java/dev/dm3relay/protocol/ens/EthersVectors.java
+// ethers and not against our own output. Needs ethers 5.7.2 installed somewhere outside the repo:
+//   cd /tmp/x && npm install ethers@5.7.2
+//   NODE_PATH=/tmp/x/node_modules node ethers_oracle.js > ../EthersVectors.java
 // Records the Node/ICU/Unicode version it ran on; nameprep's NFKC step uses the platform's Unicode.
 'use strict';
 const crypto = require('crypto');
