@@ -4,9 +4,9 @@ import dev.dm3relay.node.delivery.SubmitResult.Accepted;
 import dev.dm3relay.node.delivery.SubmitResult.Refusal;
 import dev.dm3relay.node.delivery.SubmitResult.Rejected;
 import dev.dm3relay.node.ens.NameResolver;
-import dev.dm3relay.node.mailbox.Mailboxes;
-import dev.dm3relay.node.mailbox.Mailboxes.Account;
-import dev.dm3relay.node.mailbox.Mailboxes.BufferedEnvelope;
+import dev.dm3relay.node.mailbox.MailboxService;
+import dev.dm3relay.node.mailbox.MailboxService.Account;
+import dev.dm3relay.node.mailbox.MailboxService.BufferedEnvelope;
 import dev.dm3relay.protocol.delivery.DeliveryService;
 import dev.dm3relay.protocol.delivery.OpenedEnvelope;
 import dev.dm3relay.protocol.delivery.SubmitRejectedException;
@@ -31,7 +31,7 @@ public final class Submissions {
   private final DeliveryService deliveryService;
   private final LongSupplier sizeLimit;
   private final NameResolver names;
-  private final Mailboxes mailboxes;
+  private final MailboxService mailboxes;
   private final SpamFilter spamFilter;
   private final LivePush livePush;
   private final Clock clock;
@@ -40,7 +40,7 @@ public final class Submissions {
       DeliveryService deliveryService,
       LongSupplier sizeLimit,
       NameResolver names,
-      Mailboxes mailboxes,
+      MailboxService mailboxes,
       SpamFilter spamFilter,
       LivePush livePush,
       Clock clock) {

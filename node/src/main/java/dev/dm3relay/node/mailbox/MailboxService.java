@@ -1,6 +1,5 @@
 package dev.dm3relay.node.mailbox;
 
-import dev.dm3relay.protocol.model.Acknowledgement;
 import dev.dm3relay.protocol.model.ProfileExtension;
 import dev.dm3relay.protocol.model.SignedUserProfile;
 import java.util.List;
@@ -11,7 +10,7 @@ import java.util.concurrent.CompletionStage;
  * What the delivery API needs from the mailboxes, keyed by checksummed address. A failed stage
  * means storage is unavailable (the API answers 503), never bad input: refusals are values.
  */
-public interface Mailboxes {
+public interface MailboxService {
 
   /** The account registered for {@code address}, if any. */
   CompletionStage<Optional<Account>> account(String address);
@@ -29,7 +28,13 @@ public interface Mailboxes {
   CompletionStage<List<String>> conversation(String address, String conversationId);
 
   /** Removes each acknowledged envelope; unknown ones are ignored. Returns how many were removed. */
-  CompletionStage<Integer> acknowledge(String address, List<Acknowledgement> acknowledgements);
+  CompletionStage<Integer> acknowledge(String address, List<Ack> acknowledgements);
+
+  /**
+   * One acknowledgement, resolved to its conversation: the client's {@code contactAddress} is the
+   * sender's name, normalised into the conversation id; {@code messageHash} matches either layout.
+   */
+  record Ack(String conversationId, String messageHash) {}
 
   /** A registered account: its signed profile and what the relay keeps with it. */
   record Account(String address, SignedUserProfile profile, ProfileExtension extension, long createdAtMs) {}
