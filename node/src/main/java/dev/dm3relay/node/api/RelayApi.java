@@ -34,7 +34,9 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpCharsets;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
@@ -118,7 +120,7 @@ public final class RelayApi extends AllDirectives {
                                 pathPrefix("profile", () -> path(segment(), this::profileRoutes)),
                                 pathPrefix("delivery", this::deliveryRoutes),
                                 path("delivery-service-profile", () -> get(this::deliveryServiceProfile)),
-                                path("metrics", () -> get(() -> complete(metricsCsv())))))));
+                                path("metrics", () -> get(() -> completeWith(metricsCsv())))))));
   }
 
   // ---- /rpc ---------------------------------------------------------------------------------
@@ -158,7 +160,7 @@ public final class RelayApi extends AllDirectives {
         .thenApply(
             result -> {
               if (result instanceof SubmitResult.Accepted accepted) {
-                metrics.submitted(envelopeParam.textValue(), accepted);
+                metrics.submitted(accepted.sizeBytes());
                 return Responses.text(StatusCodes.OK, "OK");
               }
               return submitRefusal((SubmitResult.Rejected) result);
@@ -420,14 +422,18 @@ public final class RelayApi extends AllDirectives {
     return complete(Responses.ok(body.toString()));
   }
 
-  private HttpResponse metricsCsv() {
-    Optional<String> csv = metrics.csv(clock.millis());
-    return csv.map(
-            text ->
-                HttpResponse.create()
-                    .withStatus(StatusCodes.OK)
-                    .withEntity(HttpEntities.create(ContentTypes.create(org.apache.pekko.http.javadsl.model.MediaTypes.TEXT_CSV, org.apache.pekko.http.javadsl.model.HttpCharsets.UTF_8), text)))
-        .orElseGet(() -> HttpResponse.create().withStatus(StatusCodes.NO_CONTENT));
+  private CompletionStage<HttpResponse> metricsCsv() {
+    return metrics
+        .csv(clock.millis())
+        .thenApply(
+            csv ->
+                csv.map(
+                        text ->
+                            HttpResponse.create()
+                                .withStatus(StatusCodes.OK)
+                                .withEntity(HttpEntities.create(ContentTypes.create(MediaTypes.TEXT_CSV, HttpCharsets.UTF_8), text)))
+                    .orElseGet(() -> HttpResponse.create().withStatus(StatusCodes.NO_CONTENT)))
+        .exceptionally(f -> unavailable("storage", f));
   }
 
   // ---- plumbing -----------------------------------------------------------------------------

@@ -133,9 +133,9 @@ public final class Submissions {
                 switch (outcome) {
                   case STORED -> {
                     livePush.push(address, json);
-                    yield new Accepted(address, json, false);
+                    yield new Accepted(address, json, opened.sizeBytes(), false);
                   }
-                  case ALREADY_STORED -> new Accepted(address, json, true);
+                  case ALREADY_STORED -> new Accepted(address, json, opened.sizeBytes(), true);
                   case UNKNOWN_ACCOUNT -> new Rejected(Refusal.UNKNOWN_ACCOUNT, "unknown account");
                   case MAILBOX_FULL -> new Rejected(Refusal.MAILBOX_FULL, "the receiver's mailbox is full");
                 });
