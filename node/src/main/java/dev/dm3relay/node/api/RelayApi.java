@@ -375,7 +375,7 @@ public final class RelayApi extends AllDirectives {
         } catch (InvalidNameException e) {
           throw new SchemaException("acknowledgements[" + i + "].contactAddress", "is not a valid name: " + e.getMessage());
         }
-        acks.add(new MailboxService.Ack(EnsNames.conversationId(account.address(), contact), ack.messageHash()));
+        acks.add(new MailboxService.Ack(contact, ack.messageHash()));
       }
     } catch (MalformedJsonException | SchemaException e) {
       return done(Responses.error(StatusCodes.BAD_REQUEST, ErrorCode.INVALID_PARAMS, "Bad Request: " + e.getMessage()));

@@ -121,6 +121,7 @@ public final class Submissions {
     BufferedEnvelope buffered =
         new BufferedEnvelope(
             EnsNames.conversationId(address, senderName),
+            senderName,
             stored.metadata().messageHash(),
             stored.metadata().encryptedMessageHash(),
             now,

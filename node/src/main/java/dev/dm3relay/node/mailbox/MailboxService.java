@@ -31,10 +31,10 @@ public interface MailboxService {
   CompletionStage<Integer> acknowledge(String address, List<Ack> acknowledgements);
 
   /**
-   * One acknowledgement, resolved to its conversation: the client's {@code contactAddress} is the
-   * sender's name, normalised into the conversation id; {@code messageHash} matches either layout.
+   * One acknowledgement: the client's {@code contactAddress} is the sender's name (normalised here);
+   * {@code messageHash} is the hash the envelope's metadata carries, in either layout.
    */
-  record Ack(String conversationId, String messageHash) {}
+  record Ack(String senderName, String messageHash) {}
 
   /** A registered account: its signed profile and what the relay keeps with it. */
   record Account(String address, SignedUserProfile profile, ProfileExtension extension, long createdAtMs) {}
@@ -43,6 +43,7 @@ public interface MailboxService {
    * A stamped envelope ready to buffer.
    *
    * @param conversationId lower(receiver address) + "," + nameprep(sender name)
+   * @param senderName nameprep(deliveryInformation.from)
    * @param messageHash {@code metadata.messageHash}, or null in the npm 1.7.1 layout
    * @param encryptedMessageHash {@code metadata.encryptedMessageHash}, or null
    * @param storedAtMs the postmark's incoming timestamp
@@ -51,11 +52,18 @@ public interface MailboxService {
    */
   record BufferedEnvelope(
       String conversationId,
+      String senderName,
       String messageHash,
       String encryptedMessageHash,
       long storedAtMs,
       int sizeBytes,
-      String json) {}
+      String json) {
+
+    /** The hash acknowledgements name this envelope by: {@code messageHash}, else the 1.7.1 field. */
+    public String ackHash() {
+      return messageHash != null ? messageHash : encryptedMessageHash;
+    }
+  }
 
   /** How a buffer request ended. */
   enum BufferOutcome {
