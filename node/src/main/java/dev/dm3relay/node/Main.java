@@ -1,10 +1,14 @@
 package dev.dm3relay.node;
 
 import com.typesafe.config.Config;
+import dev.dm3relay.node.mailbox.CassandraEnvelopeBodies;
+import dev.dm3relay.node.mailbox.MailboxSettings;
+import dev.dm3relay.node.mailbox.Mailboxes;
 import dev.dm3relay.node.store.CassandraSettings;
 import dev.dm3relay.node.store.CassandraStorage;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Properties;
@@ -57,6 +61,20 @@ public final class Main {
     // A single relay node forms its own cluster; multi-node seed/bootstrap config overrides this.
     if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    }
+    try {
+      CassandraEnvelopeBodies bodies =
+          CassandraEnvelopeBodies.create(system, storage.settings().keyspace())
+              .toCompletableFuture()
+              .get(60, TimeUnit.SECONDS);
+      // The delivery API (a later issue) takes this handle; until then the shard region runs idle.
+      Mailboxes.init(system, MailboxSettings.from(config), bodies, Clock.systemUTC());
+    } catch (Exception e) {
+      log.error("Mailboxes failed to start", e);
+      system.terminate();
+      awaitTermination(system, Duration.ofSeconds(60));
+      storage.close();
+      return 1;
     }
     log.info("dm3-relay up; Cassandra at {}", storage.contactPoints());
     awaitTermination(system, Duration.ofDays(36500));

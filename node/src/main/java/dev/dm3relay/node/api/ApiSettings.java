@@ -23,7 +23,8 @@ public record ApiSettings(
       publicUrl = "http://" + (host.equals("0.0.0.0") ? "127.0.0.1" : host) + ":" + port;
     }
     long sizeLimit = api.getLong("size-limit");
-    long ttlDays = api.getLong("message-ttl-days");
+    // one setting for the mailbox that expires messages and the API that reports the TTL
+    long ttlDays = config.getLong("dm3relay.mailbox.message-ttl-days");
     if (sizeLimit <= 0) {
       throw new IllegalArgumentException("SIZE_LIMIT must be positive");
     }
