@@ -38,6 +38,7 @@ import org.apache.pekko.http.javadsl.model.HttpCharsets;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -112,7 +113,7 @@ public final class RelayApi extends AllDirectives {
                         rejections(),
                         () ->
                             concat(
-                                options(() -> complete(HttpResponse.create().withStatus(StatusCodes.NO_CONTENT))),
+                                preflight(),
                                 extraRoutes,
                                 path("hello", () -> get(() -> complete(Responses.text(StatusCodes.OK, "Hello DM3")))),
                                 path("rpc", () -> post(() -> body(this::rpc))),
@@ -121,6 +122,18 @@ public final class RelayApi extends AllDirectives {
                                 pathPrefix("delivery", this::deliveryRoutes),
                                 path("delivery-service-profile", () -> get(this::deliveryServiceProfile)),
                                 path("metrics", () -> get(() -> completeWith(metricsCsv())))))));
+  }
+
+  /**
+   * Answers every CORS preflight. Matched on the method inside a route (not with the {@code
+   * options} directive) so that an unknown path still gets 404, not "only OPTIONS allowed".
+   */
+  private Route preflight() {
+    return extractMethod(
+        method ->
+            method.equals(HttpMethods.OPTIONS)
+                ? complete(HttpResponse.create().withStatus(StatusCodes.NO_CONTENT))
+                : reject());
   }
 
   // ---- /rpc ---------------------------------------------------------------------------------
