@@ -525,8 +525,9 @@ class SocketIoRouteTest {
       }
     }
     assertFalse(live.isConnected(key("slow1.eth")), "dropped after " + pushes + " pushes");
-    // Not too early either: the 256 KiB buffer holds four of these before the socket is dropped.
-    assertTrue(pushes >= 4, "dropped after only " + pushes + " pushes");
+    // Not too early either: the 256 KiB buffer holds three of these (64 KiB plus the packet
+    // wrapper each) even when none has reached the network yet.
+    assertTrue(pushes >= 3, "dropped after only " + pushes + " pushes");
   }
 
   @Test
