@@ -26,9 +26,12 @@ import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.model.ws.TextMessage;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.BoundedSourceQueue;
+import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.QueueOfferResult;
+import org.apache.pekko.stream.UniqueKillSwitch;
 import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 
@@ -76,6 +79,7 @@ final class EngineIoSession implements LiveSocket {
 
   private final AtomicInteger pendingEvents = new AtomicInteger();
   private final BoundedSourceQueue<String> out;
+  private final UniqueKillSwitch outSwitch;
   private final Source<String, NotUsed> outgoing;
 
   // Guarded by this.
@@ -98,9 +102,14 @@ final class EngineIoSession implements LiveSocket {
     this.handler = handler;
     this.materializer = materializer;
     // Materialised up front so that the queue exists before the first inbound frame can arrive.
-    Pair<BoundedSourceQueue<String>, Source<String, NotUsed>> queue =
-        Source.<String>queue(config.outgoingBufferMessages()).preMaterialize(materializer);
-    this.out = queue.first();
+    // The kill switch ends the outgoing side at once, dropping what is queued: completing the
+    // queue would wait for a client that does not read, and failing it is logged as an error.
+    Pair<Pair<BoundedSourceQueue<String>, UniqueKillSwitch>, Source<String, NotUsed>> queue =
+        Source.<String>queue(config.outgoingBufferMessages())
+            .viaMat(KillSwitches.single(), Keep.both())
+            .preMaterialize(materializer);
+    this.out = queue.first().first();
+    this.outSwitch = queue.first().second();
     this.outgoing = queue.second();
   }
 
@@ -157,7 +166,7 @@ final class EngineIoSession implements LiveSocket {
   /**
    * Ends the connection once. {@code flush} lets queued frames (a CONNECT_ERROR, a DISCONNECT)
    * reach the client before the WebSocket closes; without it they are discarded, which is what a
-   * slow or dead client gets.
+   * slow or dead client gets. Either way the WebSocket is closed normally, not failed.
    */
   private void close(String reason, boolean flush) {
     String registered;
@@ -176,17 +185,12 @@ final class EngineIoSession implements LiveSocket {
     }
     if (flush) {
       out.complete();
+      // A client that stopped reading would otherwise hold the connection until the idle timeout.
+      schedule(config.pingTimeout(), outSwitch::shutdown);
     } else {
-      out.fail(new SocketDropped(reason));
+      outSwitch.shutdown();
     }
     LOG.log(DEBUG, "socket {0} closed: {1}", engineId, reason);
-  }
-
-  /** Why the outgoing stream of a dropped socket failed; carries no stack, it is not a bug. */
-  private static final class SocketDropped extends RuntimeException {
-    SocketDropped(String reason) {
-      super(reason, null, false, false);
-    }
   }
 
   // --- heartbeat -------------------------------------------------------------------------------
@@ -463,11 +467,16 @@ final class EngineIoSession implements LiveSocket {
 
   // --- helpers ---------------------------------------------------------------------------------
 
+  /** Schedules on the actor system; null once the system is shutting down (nothing left to do). */
   private Cancellable schedule(Duration delay, Runnable task) {
-    return materializer
-        .system()
-        .scheduler()
-        .scheduleOnce(delay, task, materializer.executionContext());
+    try {
+      return materializer
+          .system()
+          .scheduler()
+          .scheduleOnce(delay, task, materializer.executionContext());
+    } catch (IllegalStateException shuttingDown) {
+      return null;
+    }
   }
 
   private static void cancel(Cancellable timer) {
