@@ -377,6 +377,27 @@ class SocketIoRouteTest {
     close("ev1");
   }
 
+  @Test
+  void eventsBeyondThePendingLimitAreRefusedNotQueued() throws Exception {
+    connectAuthorized("pend1", port, "pend1.eth");
+    for (int i = 0; i < 64; i++) { // the limit configured above; each waits for the 2 s timeout
+      ObjectNode hang = NodeDriver.command("emit", "pend1").put("event", "hang").put("ack", false);
+      hang.putArray("args").add(Json.newObject());
+      node.send(hang);
+    }
+    ObjectNode submit = Json.newObject();
+    submit.set("envelop", envelope("pend1"));
+    assertEquals(
+        Json.parse("[{\"error\":\"too many pending requests\"}]"),
+        emitWithAck("pend1", "submitMessage", submit, 1, 3000).path("args"));
+    // Once the hung calls time out their places are free again.
+    Thread.sleep(2200);
+    assertEquals(
+        Json.parse("[{\"response\":\"success\"}]"),
+        emitWithAck("pend1", "submitMessage", submit, 2, 3000).path("args"));
+    close("pend1");
+  }
+
   // --- isConnected (the reference's WebSocketManager cases) ------------------------------------
 
   @Test
