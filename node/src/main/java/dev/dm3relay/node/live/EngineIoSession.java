@@ -36,8 +36,8 @@ import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
- * One Engine.IO (protocol 4) connection over a WebSocket, carrying the Socket.IO default
- * namespace: handshake, authentication, heartbeat, client events and outgoing frames.
+ * One Engine.IO (protocol 4) connection over a WebSocket, carrying the Socket.IO default namespace:
+ * handshake, authentication, heartbeat, client events and outgoing frames.
  *
  * <p>Threads: inbound frames arrive one at a time from the stream; authentication results, handler
  * replies, timers and {@link LiveConnections#push} arrive from other threads. State changes happen
@@ -363,8 +363,8 @@ final class EngineIoSession implements LiveSocket {
 
   private void refuse() {
     switch (config.refusal()) {
-      case CONNECT_ERROR -> send(
-          SocketIoPacket.connectError(SocketIoPacket.DEFAULT_NAMESPACE, REFUSAL_MESSAGE));
+      case CONNECT_ERROR ->
+          send(SocketIoPacket.connectError(SocketIoPacket.DEFAULT_NAMESPACE, REFUSAL_MESSAGE));
       case UNAUTHORIZED_EVENT -> {
         send(SocketIoPacket.connectReply(socketId));
         send(SocketIoPacket.event(UNAUTHORIZED, null));
@@ -393,7 +393,8 @@ final class EngineIoSession implements LiveSocket {
       return;
     }
     String name = packet.eventName();
-    JsonNode payload = packet.firstArgument() == null ? MissingNode.getInstance() : packet.firstArgument();
+    JsonNode payload =
+        packet.firstArgument() == null ? MissingNode.getInstance() : packet.firstArgument();
     CompletionStage<JsonNode> reply;
     try {
       reply = handler.onEvent(owner, name, payload);
@@ -415,7 +416,8 @@ final class EngineIoSession implements LiveSocket {
             });
   }
 
-  private void onEventHandled(SocketIoPacket packet, String name, JsonNode value, Throwable failure) {
+  private void onEventHandled(
+      SocketIoPacket packet, String name, JsonNode value, Throwable failure) {
     if (failure != null) {
       Throwable cause = unwrap(failure);
       if (cause instanceof TimeoutException) {
@@ -513,7 +515,9 @@ final class EngineIoSession implements LiveSocket {
         bytes += 1;
       } else if (c < 0x800) {
         bytes += 2;
-      } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < n
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
         bytes += 4;
         i++;
       } else {

@@ -70,9 +70,10 @@ public record LiveConfig(
     if (maxPayloadBytes < 64) {
       throw new IllegalArgumentException("maxPayloadBytes must be at least 64");
     }
-    if (outgoingBufferMessages < 2 || outgoingBufferBytes < 1) {
-      // Two frames must fit: the CONNECT reply and the "authorized" event are queued together.
-      throw new IllegalArgumentException("outgoing buffer too small");
+    if (outgoingBufferMessages < 4 || outgoingBufferBytes < 1) {
+      // The handshake queues up to four frames at once (open packet or a ping, CONNECT reply,
+      // "authorized" or "unauthorized", DISCONNECT) before a client has had a chance to read.
+      throw new IllegalArgumentException("outgoing buffer too small: at least 4 frames");
     }
     if (maxPendingEvents < 1) {
       throw new IllegalArgumentException("maxPendingEvents must be positive");

@@ -34,12 +34,12 @@ public final class LiveConnections {
    * and emits to that last one only, although its WebSocketManager tracks every socket of an
    * address. Sending to all is deliberate: a user with two tabs or devices otherwise sees live
    * messages in whichever connected last, and a stale but still open socket would swallow them.
-   * Extra copies are harmless: messages stay buffered until acknowledged and clients deduplicate
-   * by {@code metadata.messageHash} (§5.4).
+   * Extra copies are harmless: messages stay buffered until acknowledged and clients deduplicate by
+   * {@code metadata.messageHash} (§5.4).
    *
-   * @return how many sockets the event was queued to; 0 when the account has none here (the
-   *     caller then falls back to notifications). A socket that is too slow to take the event is
-   *     dropped and not counted.
+   * @return how many sockets the event was queued to; 0 when the account has none here (the caller
+   *     then falls back to notifications). A socket that is too slow to take the event is dropped
+   *     and not counted.
    */
   public int push(String account, String event, JsonNode payload) {
     Objects.requireNonNull(event, "event");

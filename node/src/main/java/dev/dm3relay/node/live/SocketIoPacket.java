@@ -8,8 +8,8 @@ import dev.dm3relay.protocol.json.MalformedJsonException;
 import java.util.Set;
 
 /**
- * One Socket.IO (protocol 5) packet, as carried in the data of an Engine.IO message packet:
- * {@code <type>[<attachments>-][<namespace>,][<ack id>][<JSON data>]}.
+ * One Socket.IO (protocol 5) packet, as carried in the data of an Engine.IO message packet: {@code
+ * <type>[<attachments>-][<namespace>,][<ack id>][<JSON data>]}.
  *
  * @param namespace {@code "/"} unless the packet names another
  * @param ackId the acknowledgement id, or -1 when there is none

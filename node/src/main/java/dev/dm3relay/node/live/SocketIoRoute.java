@@ -42,7 +42,8 @@ public final class SocketIoRoute {
 
   // Engine.IO's error codes and texts, so that clients and tools recognise them.
   private static final String TRANSPORT_UNKNOWN = "{\"code\":0,\"message\":\"Transport unknown\"}";
-  private static final String SESSION_ID_UNKNOWN = "{\"code\":1,\"message\":\"Session ID unknown\"}";
+  private static final String SESSION_ID_UNKNOWN =
+      "{\"code\":1,\"message\":\"Session ID unknown\"}";
   private static final String BAD_HANDSHAKE_METHOD =
       "{\"code\":2,\"message\":\"Bad handshake method\"}";
   private static final String BAD_REQUEST = "{\"code\":3,\"message\":\"Bad request\"}";

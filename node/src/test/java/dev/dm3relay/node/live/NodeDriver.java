@@ -87,7 +87,8 @@ final class NodeDriver implements AutoCloseable {
 
   void send(ObjectNode command) {
     try {
-      commands.write((Json.mapper().writeValueAsString(command) + "\n").getBytes(StandardCharsets.UTF_8));
+      commands.write(
+          (Json.mapper().writeValueAsString(command) + "\n").getBytes(StandardCharsets.UTF_8));
       commands.flush();
     } catch (IOException e) {
       throw new IllegalStateException("node driver is gone; stderr:\n" + stderr(), e);
@@ -118,7 +119,12 @@ final class NodeDriver implements AutoCloseable {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           throw new AssertionError(
-              "no matching observation within " + timeout + "; seen: " + seen + "\nstderr: " + stderr());
+              "no matching observation within "
+                  + timeout
+                  + "; seen: "
+                  + seen
+                  + "\nstderr: "
+                  + stderr());
         }
         try {
           seen.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
@@ -132,7 +138,8 @@ final class NodeDriver implements AutoCloseable {
 
   /** Waits for an observation of {@code type} for socket {@code id}. */
   JsonNode await(String id, String type, Duration timeout) {
-    return await(o -> id.equals(o.path("id").asText()) && type.equals(o.path("type").asText()), timeout);
+    return await(
+        o -> id.equals(o.path("id").asText()) && type.equals(o.path("type").asText()), timeout);
   }
 
   /** Everything seen so far for socket {@code id}, in order. */

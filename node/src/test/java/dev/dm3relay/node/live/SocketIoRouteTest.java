@@ -70,7 +70,10 @@ class SocketIoRouteTest {
             .withOutgoingBuffer(16, 256 * 1024)
             .withConnectTimeout(Duration.ofSeconds(5))
             .withEvents(64, Duration.ofSeconds(2));
-    port = bind(SocketIoRoute.create(live, SocketIoRouteTest::authenticate, SocketIoRouteTest::onEvent, base));
+    port =
+        bind(
+            SocketIoRoute.create(
+                live, SocketIoRouteTest::authenticate, SocketIoRouteTest::onEvent, base));
     fastPort =
         bind(
             SocketIoRoute.create(
@@ -186,17 +189,23 @@ class SocketIoRouteTest {
     node.await(id, "closed", WAIT);
   }
 
-  private static JsonNode emitWithAck(String id, String event, JsonNode argument, int seq, int timeoutMs) {
-    ObjectNode c = NodeDriver.command("emit", id).put("event", event).put("ack", true).put("seq", seq);
+  private static JsonNode emitWithAck(
+      String id, String event, JsonNode argument, int seq, int timeoutMs) {
+    ObjectNode c =
+        NodeDriver.command("emit", id).put("event", event).put("ack", true).put("seq", seq);
     c.put("timeoutMs", timeoutMs);
     c.putArray("args").add(argument);
     node.send(c);
     return node.await(
-        o -> id.equals(o.path("id").asText()) && o.path("type").asText().equals("ack") && o.path("seq").asInt() == seq,
+        o ->
+            id.equals(o.path("id").asText())
+                && o.path("type").asText().equals("ack")
+                && o.path("seq").asInt() == seq,
         WAIT.plusMillis(timeoutMs));
   }
 
-  private static void eventually(String what, BooleanSupplier condition) throws InterruptedException {
+  private static void eventually(String what, BooleanSupplier condition)
+      throws InterruptedException {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
@@ -215,7 +224,8 @@ class SocketIoRouteTest {
     node.send(NodeDriver.command("raw", id).put("url", rawUrl(serverPort)));
     JsonNode open =
         node.await(
-            o -> id.equals(o.path("id").asText()) && o.path("data").asText().startsWith("0{"), WAIT);
+            o -> id.equals(o.path("id").asText()) && o.path("data").asText().startsWith("0{"),
+            WAIT);
     return Json.parse(open.path("data").asText().substring(1));
   }
 
@@ -356,7 +366,8 @@ class SocketIoRouteTest {
         handled.contains(key("sub1.eth") + "|submitMessage|" + submit),
         "the handler got the account and the payload: " + handled);
 
-    JsonNode invalid = emitWithAck("sub1", "submitMessage", Json.parse("{\"token\":\"x\"}"), 2, 3000);
+    JsonNode invalid =
+        emitWithAck("sub1", "submitMessage", Json.parse("{\"token\":\"x\"}"), 2, 3000);
     assertEquals(Json.parse("[{\"error\":\"invalid schema\"}]"), invalid.path("args"));
     close("sub1");
   }
@@ -365,16 +376,39 @@ class SocketIoRouteTest {
   void unknownEventsAreIgnoredAndHandlerFailuresAnswerAnError() throws Exception {
     connectAuthorized("ev1", port, "ev1.eth");
     JsonNode unknown = emitWithAck("ev1", "noSuchEvent", Json.parse("{}"), 1, 500);
-    assertEquals("operation has timed out", unknown.path("error").asText(), "no ack for unknown events");
+    assertEquals(
+        "operation has timed out", unknown.path("error").asText(), "no ack for unknown events");
     JsonNode boom = emitWithAck("ev1", "boom", Json.parse("{}"), 2, 3000);
     assertEquals(Json.parse("[{\"error\":\"internal error\"}]"), boom.path("args"));
     JsonNode hang = emitWithAck("ev1", "hang", Json.parse("{}"), 3, 4000);
-    assertEquals(Json.parse("[{\"error\":\"internal error\"}]"), hang.path("args"), "event timeout");
+    assertEquals(
+        Json.parse("[{\"error\":\"internal error\"}]"), hang.path("args"), "event timeout");
     // the socket is still fine
     assertEquals(1, live.push(key("ev1.eth"), "message", envelope("ev1")));
     awaitEvent("ev1", "message");
     assertFalse(node.hasSeen("ev1", "disconnect"));
     close("ev1");
+  }
+
+  @Test
+  void eventsBeyondThePendingLimitAreRefusedNotQueued() throws Exception {
+    connectAuthorized("pend1", port, "pend1.eth");
+    for (int i = 0; i < 64; i++) { // the limit configured above; each waits for the 2 s timeout
+      ObjectNode hang = NodeDriver.command("emit", "pend1").put("event", "hang").put("ack", false);
+      hang.putArray("args").add(Json.newObject());
+      node.send(hang);
+    }
+    ObjectNode submit = Json.newObject();
+    submit.set("envelop", envelope("pend1"));
+    assertEquals(
+        Json.parse("[{\"error\":\"too many pending requests\"}]"),
+        emitWithAck("pend1", "submitMessage", submit, 1, 3000).path("args"));
+    // Once the hung calls time out their places are free again.
+    Thread.sleep(2200);
+    assertEquals(
+        Json.parse("[{\"response\":\"success\"}]"),
+        emitWithAck("pend1", "submitMessage", submit, 2, 3000).path("args"));
+    close("pend1");
   }
 
   // --- isConnected (the reference's WebSocketManager cases) ------------------------------------
@@ -413,7 +447,8 @@ class SocketIoRouteTest {
     // would have closed (the client expects a ping within interval + timeout = 750 ms).
     Thread.sleep(2000);
     assertFalse(node.hasSeen("hb1", "disconnect"), node.seenFor("hb1").toString());
-    long pings = node.seenFor("hb1").stream().filter(o -> o.path("type").asText().equals("ping")).count();
+    long pings =
+        node.seenFor("hb1").stream().filter(o -> o.path("type").asText().equals("ping")).count();
     assertTrue(pings >= 4, "pings seen: " + pings);
     assertTrue(fastLive.isConnected(key("hb1.eth")));
     assertEquals(1, fastLive.push(key("hb1.eth"), "message", envelope("hb1")));
@@ -433,12 +468,15 @@ class SocketIoRouteTest {
   @Test
   void aTransportWithoutConnectIsClosedAfterTheConnectTimeout() {
     // This client answers pings, so only the missing CONNECT can end it.
-    node.send(NodeDriver.command("raw", "noconnect1").put("url", rawUrl(fastPort)).put("autoPong", true));
+    node.send(
+        NodeDriver.command("raw", "noconnect1").put("url", rawUrl(fastPort)).put("autoPong", true));
     long opened = System.nanoTime();
     node.await("noconnect1", "wsopen", WAIT);
     node.await("noconnect1", "wsclose", WAIT);
     long pings =
-        node.seenFor("noconnect1").stream().filter(o -> "2".equals(o.path("data").asText(null))).count();
+        node.seenFor("noconnect1").stream()
+            .filter(o -> "2".equals(o.path("data").asText(null)))
+            .count();
     assertTrue(pings >= 2, "the pings were answered for a while: " + node.seenFor("noconnect1"));
     assertTrue(
         System.nanoTime() - opened >= TimeUnit.MILLISECONDS.toNanos(900),
@@ -560,13 +598,17 @@ class SocketIoRouteTest {
   }
 
   private static HttpResponse<String> get(String url) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static void assertError(HttpResponse<String> response, int code, String message) {
     assertEquals(400, response.statusCode(), response.body());
     assertEquals(
-        "application/json", response.headers().firstValue("content-type").orElse(""), response.body());
+        "application/json",
+        response.headers().firstValue("content-type").orElse(""),
+        response.body());
     JsonNode body = Json.parse(response.body());
     assertEquals(code, body.path("code").asInt(), response.body());
     assertEquals(message, body.path("message").asText(), response.body());
