@@ -45,6 +45,7 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.MalformedRequestContentRejection;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
@@ -502,9 +503,21 @@ public final class RelayApi extends AllDirectives {
         .build();
   }
 
-  /** Pekko's own rejections (unknown path, wrong method, …) with JSON bodies instead of text. */
-  private static RejectionHandler rejections() {
-    return RejectionHandler.defaultHandler()
+  /**
+   * Pekko's own rejections (unknown path, wrong method, …) with JSON bodies instead of text. A body
+   * over the entity limit is a 413; other unreadable bodies a 400 whose message names no internals.
+   */
+  private RejectionHandler rejections() {
+    return RejectionHandler.newBuilder()
+        .handle(
+            MalformedRequestContentRejection.class,
+            rejection ->
+                complete(
+                    rejection.getCause() instanceof EntityStreamSizeException
+                        ? Responses.error(StatusCodes.PAYLOAD_TOO_LARGE, ErrorCode.TOO_BIG, "request body is too large")
+                        : Responses.error(StatusCodes.BAD_REQUEST, ErrorCode.PARSE_ERROR, "the request body could not be read")))
+        .build()
+        .withFallback(RejectionHandler.defaultHandler())
         .mapRejectionResponse(
             response -> {
               if (response.entity().getContentType().equals(ContentTypes.APPLICATION_JSON)) {
