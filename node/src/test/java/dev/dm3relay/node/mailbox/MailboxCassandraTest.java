@@ -146,7 +146,7 @@ class MailboxCassandraTest {
             node.mailboxes
                 .buffer(carol, envelope(carol, "sender" + (i % 50) + ".eth", "0x" + i))
                 .toCompletableFuture());
-        if (pending.size() >= 200) { // keep the asks well inside the stash and ask timeout
+        if (pending.size() >= 500) { // well inside the stash capacity (4096) and the ask timeout
           CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
           pending.clear();
         }

@@ -189,6 +189,46 @@ class MailboxTest {
   }
 
   @Test
+  void envelopesWhoseBodyIsInFlightCountForDuplicatesAndQuota() {
+    // Body writes that complete only when the test says so.
+    java.util.List<java.util.concurrent.CompletableFuture<org.apache.pekko.Done>> writes =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
+    EnvelopeBodies slowBodies =
+        new InMemoryEnvelopeBodies() {
+          @Override
+          public java.util.concurrent.CompletionStage<org.apache.pekko.Done> write(
+              String mailbox, String bodyKey, String json, long storedAt, Duration ttl) {
+            var write = new java.util.concurrent.CompletableFuture<org.apache.pekko.Done>();
+            writes.add(write);
+            return write;
+          }
+        };
+    var entity =
+        testKit.spawn(
+            Mailbox.create(
+                "0x0000000000000000000000000000000000000001",
+                MailboxSettings.defaults().withQuota(2, 10_000),
+                slowBodies,
+                clock));
+    var probe = testKit.<StatusReply<Mailbox.Buffered>>createTestProbe();
+    entity.tell(new Mailbox.BufferEnvelope(envelope("bob.eth", "0x01"), probe.getRef()));
+    entity.tell(new Mailbox.BufferEnvelope(envelope("bob.eth", "0x01"), probe.getRef()));
+    entity.tell(new Mailbox.BufferEnvelope(envelope("bob.eth", "0x02"), probe.getRef()));
+    entity.tell(new Mailbox.BufferEnvelope(envelope("bob.eth", "0x03"), probe.getRef()));
+    // 0x01 and 0x02 are pending: 0x03 is over the quota of 2 before any event exists.
+    assertTrue(probe.receiveMessage().getError().getMessage().startsWith("mailbox quota exceeded"));
+    probe.expectNoMessage(Duration.ofMillis(200)); // nothing is durable yet, so no success
+    assertEquals(2, writes.size(), "one body write per distinct envelope");
+
+    writes.forEach(w -> w.complete(org.apache.pekko.Done.getInstance()));
+    List<Mailbox.Buffered> replies =
+        List.of(probe.receiveMessage().getValue(), probe.receiveMessage().getValue(), probe.receiveMessage().getValue());
+    assertEquals(1, replies.stream().filter(r -> r.messageHash().equals("0x01") && !r.duplicate()).count());
+    assertEquals(1, replies.stream().filter(r -> r.messageHash().equals("0x01") && r.duplicate()).count());
+    assertEquals(1, replies.stream().filter(r -> r.messageHash().equals("0x02")).count());
+  }
+
+  @Test
   void eventsAndSnapshotsAreSerializableAsCbor() {
     var result = buffer(envelope("bob.eth", "0x01"));
     assertInstanceOf(Mailbox.EnvelopeBuffered.class, result.event());
