@@ -30,7 +30,8 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
  * The mailbox of one recipient, keyed by the recipient's checksummed Ethereum address: its account
- * (signed profile) and the index of its buffered envelopes. A Cluster Sharding entity, event-sourced
+ * (signed profile, profile extension, spam filter rules, notification channels, all opaque JSON
+ * here) and the index of its buffered envelopes. A Cluster Sharding entity, event-sourced
  * into Cassandra.
  *
  * <p>Bodies are not part of the state: {@link BufferEnvelope} first writes the body to
@@ -50,12 +51,25 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
   // ----------------------------------------------------------------------------------- commands
 
   public sealed interface Command extends CborSerializable
-      permits RegisterProfile, GetAccount, BufferEnvelope, AcknowledgeMessage, ExpireMessages,
+      permits RegisterProfile, SetProfileExtension, SetSpamFilterRules, SetNotificationChannels,
+          GetAccount, BufferEnvelope, AcknowledgeMessage, ExpireMessages,
           ListIncoming, BodyStored, BodyStoreFailed, PersistStoredBodies, ExpiryTick {}
 
   /** Register or replace the account's signed profile (an opaque JSON string here). */
   public record RegisterProfile(String signedProfileJson, ActorRef<StatusReply<Done>> replyTo)
       implements Command {}
+
+  /** The account's dm3 profile extension (JSON), served by the relay to senders. */
+  public record SetProfileExtension(String profileExtensionJson, ActorRef<StatusReply<Done>> replyTo)
+      implements Command {}
+
+  /** The account's spam filter rules (JSON: minNonce, minBalance, minTokenBalance). */
+  public record SetSpamFilterRules(String spamFilterRulesJson, ActorRef<StatusReply<Done>> replyTo)
+      implements Command {}
+
+  /** The account's notification channels (JSON array). */
+  public record SetNotificationChannels(
+      String notificationChannelsJson, ActorRef<StatusReply<Done>> replyTo) implements Command {}
 
   public record GetAccount(ActorRef<StatusReply<Account>> replyTo) implements Command {}
 
@@ -90,7 +104,14 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
 
   // ------------------------------------------------------------------------------------ replies
 
-  public record Account(String signedProfileJson, int messageCount, long totalBytes)
+  /** The account as stored; every JSON field is null until set. */
+  public record Account(
+      String signedProfileJson,
+      String profileExtensionJson,
+      String spamFilterRulesJson,
+      String notificationChannelsJson,
+      int messageCount,
+      long totalBytes)
       implements CborSerializable {}
 
   public record Buffered(String messageHash, long storedAt, boolean duplicate)
@@ -105,9 +126,16 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
   // ------------------------------------------------------------------------------------- events
 
   public sealed interface Event extends CborSerializable
-      permits ProfileRegistered, EnvelopeBuffered, MessageAcknowledged, MessagesExpired {}
+      permits ProfileRegistered, ProfileExtensionSet, SpamFilterRulesSet, NotificationChannelsSet,
+          EnvelopeBuffered, MessageAcknowledged, MessagesExpired {}
 
   public record ProfileRegistered(String signedProfileJson) implements Event {}
+
+  public record ProfileExtensionSet(String profileExtensionJson) implements Event {}
+
+  public record SpamFilterRulesSet(String spamFilterRulesJson) implements Event {}
+
+  public record NotificationChannelsSet(String notificationChannelsJson) implements Event {}
 
   public record EnvelopeBuffered(StoredMessage message) implements Event {}
 
@@ -124,6 +152,9 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
    */
   public static final class State {
     private String signedProfileJson;
+    private String profileExtensionJson;
+    private String spamFilterRulesJson;
+    private String notificationChannelsJson;
     /** By message hash, in store order (oldest first): expiry walks from the front. */
     private final LinkedHashMap<String, StoredMessage> messages = new LinkedHashMap<>();
     private long totalBytes;
@@ -138,6 +169,12 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
 
     public String signedProfileJson() {
       return signedProfileJson;
+    }
+
+    public Account account() {
+      return new Account(
+          signedProfileJson, profileExtensionJson, spamFilterRulesJson, notificationChannelsJson,
+          messages.size(), totalBytes);
     }
 
     public StoredMessage message(String messageHash) {
@@ -195,8 +232,13 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
     }
   }
 
-  /** What a snapshot holds: the profile and the index, never envelope bodies. */
-  public record Snapshot(String signedProfileJson, List<StoredMessage> messages)
+  /** What a snapshot holds: the account and the index, never envelope bodies. */
+  public record Snapshot(
+      String signedProfileJson,
+      String profileExtensionJson,
+      String spamFilterRulesJson,
+      String notificationChannelsJson,
+      List<StoredMessage> messages)
       implements CborSerializable {}
 
   // ----------------------------------------------------------------------------------- behavior
@@ -259,6 +301,16 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
     return newCommandHandlerBuilder()
         .forAnyState()
         .onCommand(RegisterProfile.class, this::onRegisterProfile)
+        .onCommand(
+            SetProfileExtension.class,
+            (state, cmd) -> persistAndAck(new ProfileExtensionSet(cmd.profileExtensionJson()), cmd.replyTo()))
+        .onCommand(
+            SetSpamFilterRules.class,
+            (state, cmd) -> persistAndAck(new SpamFilterRulesSet(cmd.spamFilterRulesJson()), cmd.replyTo()))
+        .onCommand(
+            SetNotificationChannels.class,
+            (state, cmd) ->
+                persistAndAck(new NotificationChannelsSet(cmd.notificationChannelsJson()), cmd.replyTo()))
         .onCommand(GetAccount.class, this::onGetAccount)
         .onCommand(BufferEnvelope.class, this::onBufferEnvelope)
         .onCommand(BodyStored.class, this::onBodyStored)
@@ -272,16 +324,15 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
   }
 
   private Effect<Event, State> onRegisterProfile(State state, RegisterProfile cmd) {
-    return Effect()
-        .persist(new ProfileRegistered(cmd.signedProfileJson()))
-        .thenRun(s -> cmd.replyTo().tell(StatusReply.ack()));
+    return persistAndAck(new ProfileRegistered(cmd.signedProfileJson()), cmd.replyTo());
+  }
+
+  private Effect<Event, State> persistAndAck(Event event, ActorRef<StatusReply<Done>> replyTo) {
+    return Effect().persist(event).thenRun(s -> replyTo.tell(StatusReply.ack()));
   }
 
   private Effect<Event, State> onGetAccount(State state, GetAccount cmd) {
-    cmd.replyTo()
-        .tell(
-            StatusReply.success(
-                new Account(state.signedProfileJson(), state.messageCount(), state.totalBytes())));
+    cmd.replyTo().tell(StatusReply.success(state.account()));
     return Effect().none();
   }
 
@@ -474,6 +525,24 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
               return state;
             })
         .onEvent(
+            ProfileExtensionSet.class,
+            (state, e) -> {
+              state.profileExtensionJson = e.profileExtensionJson();
+              return state;
+            })
+        .onEvent(
+            SpamFilterRulesSet.class,
+            (state, e) -> {
+              state.spamFilterRulesJson = e.spamFilterRulesJson();
+              return state;
+            })
+        .onEvent(
+            NotificationChannelsSet.class,
+            (state, e) -> {
+              state.notificationChannelsJson = e.notificationChannelsJson();
+              return state;
+            })
+        .onEvent(
             EnvelopeBuffered.class,
             (state, e) -> {
               state.add(e.message());
@@ -520,7 +589,12 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
       @Override
       public Object toJournal(State state) {
         // A copy taken now: the snapshot is serialized later, while the live state moves on.
-        return new Snapshot(state.signedProfileJson(), state.messages());
+        return new Snapshot(
+            state.signedProfileJson,
+            state.profileExtensionJson,
+            state.spamFilterRulesJson,
+            state.notificationChannelsJson,
+            state.messages());
       }
 
       @Override
@@ -528,6 +602,9 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
         Snapshot snapshot = (Snapshot) from;
         State state = new State();
         state.signedProfileJson = snapshot.signedProfileJson();
+        state.profileExtensionJson = snapshot.profileExtensionJson();
+        state.spamFilterRulesJson = snapshot.spamFilterRulesJson();
+        state.notificationChannelsJson = snapshot.notificationChannelsJson();
         snapshot.messages().forEach(state::add);
         return state;
       }

@@ -160,16 +160,33 @@ class MailboxTest {
   void stateSurvivesARestartThroughSnapshotAndEvents() {
     mailbox.<StatusReply<org.apache.pekko.Done>>runCommand(
         r -> new Mailbox.RegisterProfile("{\"profile\":1}", r));
+    mailbox.<StatusReply<org.apache.pekko.Done>>runCommand(
+        r -> new Mailbox.SetProfileExtension("{\"notSupportedMessageTypes\":[\"NEW\"]}", r));
+    mailbox.<StatusReply<org.apache.pekko.Done>>runCommand(
+        r -> new Mailbox.SetSpamFilterRules("{\"minNonce\":1}", r));
+    mailbox.<StatusReply<org.apache.pekko.Done>>runCommand(
+        r -> new Mailbox.SetNotificationChannels("[]", r));
     buffer(envelope("bob.eth", "0x01"));
     buffer(envelope("carol.eth", "0x02"));
     mailbox.<StatusReply<Mailbox.Acknowledged>>runCommand(
-        r -> new Mailbox.AcknowledgeMessage("bob.eth", "0x01", r)); // 4th event: snapshot
-    buffer(envelope("bob.eth", "0x03"));
+        r -> new Mailbox.AcknowledgeMessage("bob.eth", "0x01", r)); // 7th event
+    buffer(envelope("bob.eth", "0x03")); // 8th event: snapshot
+    buffer(envelope("bob.eth", "0x04"));
 
     var restarted = mailbox.restart();
     Mailbox.State state = restarted.state();
-    assertEquals("{\"profile\":1}", state.signedProfileJson());
-    assertEquals(List.of("0x02", "0x03"), state.messages().stream().map(StoredMessage::messageHash).toList());
+    Mailbox.Account account = state.account();
+    assertEquals("{\"profile\":1}", account.signedProfileJson());
+    assertEquals("{\"notSupportedMessageTypes\":[\"NEW\"]}", account.profileExtensionJson());
+    assertEquals("{\"minNonce\":1}", account.spamFilterRulesJson());
+    assertEquals("[]", account.notificationChannelsJson());
+    assertEquals(
+        List.of("0x02", "0x03", "0x04"), state.messages().stream().map(StoredMessage::messageHash).toList());
+    // The snapshot (taken at the 8th event) holds the index, not bodies.
+    var snapshots = mailbox.snapshotTestKit().orElseThrow().persistedInStorage("Mailbox|" + ADDRESS);
+    Mailbox.Snapshot snapshot = (Mailbox.Snapshot) snapshots.get(snapshots.size() - 1).second();
+    assertEquals(
+        List.of("0x02", "0x03"), snapshot.messages().stream().map(StoredMessage::messageHash).toList());
     assertEquals(state.messages().stream().mapToLong(StoredMessage::size).sum(), state.totalBytes());
   }
 
