@@ -48,6 +48,22 @@ public final class Mailboxes {
         .askWithStatus(r -> new Mailbox.RegisterProfile(signedProfileJson, r), settings.askTimeout());
   }
 
+  public CompletionStage<Done> setProfileExtension(String address, String profileExtensionJson) {
+    return mailbox(address)
+        .askWithStatus(r -> new Mailbox.SetProfileExtension(profileExtensionJson, r), settings.askTimeout());
+  }
+
+  public CompletionStage<Done> setSpamFilterRules(String address, String spamFilterRulesJson) {
+    return mailbox(address)
+        .askWithStatus(r -> new Mailbox.SetSpamFilterRules(spamFilterRulesJson, r), settings.askTimeout());
+  }
+
+  public CompletionStage<Done> setNotificationChannels(String address, String notificationChannelsJson) {
+    return mailbox(address)
+        .askWithStatus(
+            r -> new Mailbox.SetNotificationChannels(notificationChannelsJson, r), settings.askTimeout());
+  }
+
   public CompletionStage<Mailbox.Account> account(String address) {
     return mailbox(address).askWithStatus(Mailbox.GetAccount::new, settings.askTimeout());
   }
