@@ -30,13 +30,16 @@ public final class ShardedMailboxService implements MailboxService {
             account ->
                 account.signedProfileJson() == null
                     ? Optional.empty()
-                    : Optional.of(toAccount(key, account.signedProfileJson())));
+                    : Optional.of(toAccount(key, account)));
   }
 
   @Override
   public CompletionStage<Account> registerProfile(String address, SignedUserProfile profile, long nowMs) {
     String key = MailboxAddress.checksummed(address);
-    return mailboxes.registerProfile(key, profile.canonical()).thenApply(done -> new Account(key, profile, ProfileExtension.DEFAULT, nowMs));
+    return mailboxes
+        .registerProfile(key, profile.canonical())
+        .thenCompose(done -> account(key))
+        .thenApply(account -> account.orElseThrow(() -> new IllegalStateException("profile registered but not found")));
   }
 
   @Override
@@ -94,7 +97,12 @@ public final class ShardedMailboxService implements MailboxService {
     return removed;
   }
 
-  private static Account toAccount(String address, String signedProfileJson) {
-    return new Account(address, SignedUserProfile.fromJson(Json.parse(signedProfileJson)), ProfileExtension.DEFAULT, 0);
+  private static Account toAccount(String address, Mailbox.Account account) {
+    ProfileExtension extension =
+        account.profileExtensionJson() == null
+            ? ProfileExtension.DEFAULT
+            : ProfileExtension.fromJson(Json.parse(account.profileExtensionJson()));
+    return new Account(
+        address, SignedUserProfile.fromJson(Json.parse(account.signedProfileJson())), extension, account.spamFilterRulesJson());
   }
 }
