@@ -163,10 +163,17 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
     return chain
         .call(registry, call)
         .thenApply(
-            outcome ->
-                outcome instanceof CallOutcome.Returned returned && returned.data().length == Abi.WORD
-                    ? address(returned.data())
-                    : Optional.empty());
+            outcome -> {
+              if (outcome instanceof CallOutcome.Returned returned) {
+                if (returned.data().length == 0) {
+                  // No code there: the endpoint is a chain without this registry, which is a
+                  // configuration error, not a world in which no name resolves (ethers throws too).
+                  throw new ChainUnavailableException("no ENS registry at " + registry + " on the RPC endpoint's chain");
+                }
+                return returned.data().length == Abi.WORD ? address(returned.data()) : Optional.<String>empty();
+              }
+              return Optional.<String>empty();
+            });
   }
 
   private CompletionStage<Boolean> supportsWildcard(String resolver) {

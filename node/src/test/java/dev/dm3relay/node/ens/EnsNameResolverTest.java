@@ -273,6 +273,16 @@ class EnsNameResolverTest {
     }
   }
 
+  @Test
+  void aChainWithoutTheRegistryFailsTheStage() {
+    EnsConfig noRegistry = config().withRegistry(chain.account(9));
+    try (EnsNameResolver resolver =
+        new EnsNameResolver(ChainReader.connect(chain.rpcUrl(), Duration.ofSeconds(5)), noRegistry)) {
+      ExecutionException failure = assertThrows(ExecutionException.class, () -> await(resolver.resolveAddress("alice.eth")));
+      assertInstanceOf(ChainUnavailableException.class, failure.getCause());
+    }
+  }
+
   /** An RPC transport that counts the JSON-RPC requests it carries. */
   private static final class CountingService extends HttpService {
     final AtomicInteger requests = new AtomicInteger();

@@ -91,6 +91,8 @@ public final class TestChain implements AutoCloseable {
               .redirectErrorStream(true)
               .redirectOutput(logFile.toFile())
               .start();
+      // Should the JVM end without JUnit closing the store (an interrupted run), ganache still goes.
+      Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "stop-ganache"));
       String rpcUrl = "http://127.0.0.1:" + port;
       List<String> accounts = awaitAccounts(process, rpcUrl, logFile);
       return new TestChain(process, rpcUrl, accounts, contracts);
