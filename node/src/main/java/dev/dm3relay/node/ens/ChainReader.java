@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import okhttp3.OkHttpClient;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.Web3jService;
@@ -85,7 +86,7 @@ public final class ChainReader implements AutoCloseable {
     web3j.shutdown();
   }
 
-  private static <R> CompletionStage<R> send(String method, java.util.function.Supplier<CompletableFuture<R>> request) {
+  private static <R> CompletionStage<R> send(String method, Supplier<CompletableFuture<R>> request) {
     CompletableFuture<R> sent;
     try {
       sent = request.get();

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +57,7 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
     this(chain, config, CcipGateway.create(config.gatewayTimeout(), config.maxGatewayResponseBytes()), System::nanoTime);
   }
 
-  EnsNameResolver(ChainReader chain, EnsConfig config, CcipGateway gateway, java.util.function.LongSupplier nanoTime) {
+  EnsNameResolver(ChainReader chain, EnsConfig config, CcipGateway gateway, LongSupplier nanoTime) {
     this.chain = chain;
     this.registry = Ethereum.checksumAddress(config.registryAddress());
     this.gateway = gateway;
@@ -123,7 +125,7 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
   /** The resolver for {@code name}, walking up to parents as ENSIP-10 and ethers v5 do. */
   CompletionStage<Optional<Resolver>> resolverOf(String name) {
     try {
-      EnsNames.dnsEncode(name); // rejects empty and over-long labels before any call is made
+      EnsNames.namehash(name); // rejects empty labels before any call is made
     } catch (InvalidNameException e) {
       return done(Optional.empty());
     }
@@ -192,7 +194,14 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
     if (!resolver.wildcard()) {
       return callFollowingLookups(resolver.address(), innerCall, 0);
     }
-    byte[] call = Abi.call(Abi.RESOLVE, Abi.bytes(EnsNames.dnsEncode(name)), Abi.bytes(innerCall));
+    byte[] dnsName;
+    try {
+      dnsName = EnsNames.dnsEncode(name);
+    } catch (InvalidNameException e) {
+      // A label over 63 bytes has no DNS form, so an ENSIP-10 resolver cannot be asked (ethers throws).
+      return done(Optional.empty());
+    }
+    byte[] call = Abi.call(Abi.RESOLVE, Abi.bytes(dnsName), Abi.bytes(innerCall));
     return callFollowingLookups(resolver.address(), call, 0)
         .thenApply(answer -> answer.flatMap(data -> decode(data, reader -> reader.bytes(0), "resolve(bytes,bytes) result")));
   }
@@ -279,7 +288,7 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
     return decode(data, reader -> reader.string(0), "text record").filter(value -> !value.isEmpty());
   }
 
-  private static <T> Optional<T> decode(byte[] data, java.util.function.Function<Abi.Reader, T> read, String what) {
+  private static <T> Optional<T> decode(byte[] data, Function<Abi.Reader, T> read, String what) {
     try {
       return Optional.of(read.apply(new Abi.Reader(data)));
     } catch (MalformedAbiException e) {

@@ -55,6 +55,9 @@ class EnsNameResolverTest {
   private static final String PROFILE_KEY = "network.dm3.profile";
   private static final String ALICE_PROFILE = "data:application/json,{\"publicEncryptionKey\":\"alice\"}";
 
+  /** 64 bytes: too long for DNS wire format, fine for namehash. */
+  private static final String LONG_LABEL = "a".repeat(64);
+
   private static TestChain chain;
   private static TestEns ens;
   private static TestGateway gateway;
@@ -73,6 +76,9 @@ class EnsNameResolverTest {
     ens.setAddr(plain, "alice.eth", ALICE);
     ens.setText(plain, "alice.eth", PROFILE_KEY, ALICE_PROFILE);
     ens.register("zero.eth", plain);
+    ens.register(LONG_LABEL + ".eth", plain);
+    ens.setAddr(plain, LONG_LABEL + ".eth", ALICE);
+    ens.setAddr(wildcard, LONG_LABEL + ".wild.eth", BOB);
 
     ens.register("wild.eth", wildcard);
     ens.setAddr(wildcard, "bob.wild.eth", BOB);
@@ -162,6 +168,12 @@ class EnsNameResolverTest {
     assertEquals(Optional.empty(), resolve("name.with.no.resolver.xyz"));
     assertEquals(Optional.empty(), resolve("zero.eth"));
     assertEquals(Optional.empty(), resolve("unknown.wild.eth"));
+  }
+
+  @Test
+  void aLabelTooLongForDnsResolvesOnlyWithoutEnsip10() throws Exception {
+    assertEquals(checksummed(ALICE), resolve(LONG_LABEL + ".eth"));
+    assertEquals(Optional.empty(), resolve(LONG_LABEL + ".wild.eth"));
   }
 
   @Test
