@@ -16,6 +16,10 @@ import java.util.Objects;
  * @param rpcTimeout the longest one JSON-RPC request may take
  * @param gatewayTimeout the longest one CCIP-read gateway request may take
  * @param maxGatewayResponseBytes the largest gateway reply read; a larger one counts as a failed gateway
+ * @param allowPrivateGateways whether CCIP-read may fetch from loopback, private, link-local and
+ *     other non-public addresses. Off by default: gateway URLs come from whoever deployed the
+ *     resolver of a name a sender picked, so following them blindly would let anyone make the
+ *     relay send requests into its own network.
  */
 public record EnsConfig(
     String registryAddress,
@@ -24,7 +28,8 @@ public record EnsConfig(
     int maxCacheEntries,
     Duration rpcTimeout,
     Duration gatewayTimeout,
-    int maxGatewayResponseBytes) {
+    int maxGatewayResponseBytes,
+    boolean allowPrivateGateways) {
 
   public static final String MAINNET_REGISTRY = "0x00000000000C2E074eC69A0dFb2997BA6C7d2e1e";
 
@@ -41,25 +46,33 @@ public record EnsConfig(
 
   public static EnsConfig defaults() {
     return new EnsConfig(
-        MAINNET_REGISTRY, Duration.ofMinutes(5), Duration.ofSeconds(30), 10_000, Duration.ofSeconds(10), Duration.ofSeconds(10), 512 * 1024);
+        MAINNET_REGISTRY, Duration.ofMinutes(5), Duration.ofSeconds(30), 10_000, Duration.ofSeconds(10), Duration.ofSeconds(10), 512 * 1024, false);
   }
 
   public EnsConfig withRegistry(String address) {
-    return new EnsConfig(address, positiveTtl, negativeTtl, maxCacheEntries, rpcTimeout, gatewayTimeout, maxGatewayResponseBytes);
+    return new EnsConfig(address, positiveTtl, negativeTtl, maxCacheEntries, rpcTimeout, gatewayTimeout, maxGatewayResponseBytes, allowPrivateGateways);
   }
 
   public EnsConfig withTtls(Duration positive, Duration negative) {
-    return new EnsConfig(registryAddress, positive, negative, maxCacheEntries, rpcTimeout, gatewayTimeout, maxGatewayResponseBytes);
+    return new EnsConfig(
+        registryAddress, positive, negative, maxCacheEntries, rpcTimeout, gatewayTimeout, maxGatewayResponseBytes, allowPrivateGateways);
   }
 
   public EnsConfig withTimeouts(Duration rpc, Duration gateway) {
-    return new EnsConfig(registryAddress, positiveTtl, negativeTtl, maxCacheEntries, rpc, gateway, maxGatewayResponseBytes);
+    return new EnsConfig(
+        registryAddress, positiveTtl, negativeTtl, maxCacheEntries, rpc, gateway, maxGatewayResponseBytes, allowPrivateGateways);
+  }
+
+  public EnsConfig withPrivateGateways(boolean allowed) {
+    return new EnsConfig(
+        registryAddress, positiveTtl, negativeTtl, maxCacheEntries, rpcTimeout, gatewayTimeout, maxGatewayResponseBytes, allowed);
   }
 
   /**
    * The defaults, overridden by {@code ENS_REGISTRY}, {@code ENS_CACHE_TTL_SECONDS},
    * {@code ENS_NEGATIVE_CACHE_TTL_SECONDS}, {@code ENS_CACHE_SIZE}, {@code RPC_TIMEOUT_SECONDS} and
-   * {@code CCIP_GATEWAY_TIMEOUT_SECONDS} where present and not blank.
+   * {@code CCIP_GATEWAY_TIMEOUT_SECONDS} and {@code CCIP_ALLOW_PRIVATE_GATEWAYS} ({@code true} or
+   * {@code false}) where present and not blank.
    *
    * @throws IllegalArgumentException naming the variable whose value is not usable
    */
@@ -72,7 +85,20 @@ public record EnsConfig(
         (int) number(env, "ENS_CACHE_SIZE", d.maxCacheEntries(), 1, Integer.MAX_VALUE),
         seconds(env, "RPC_TIMEOUT_SECONDS", d.rpcTimeout()),
         seconds(env, "CCIP_GATEWAY_TIMEOUT_SECONDS", d.gatewayTimeout()),
-        d.maxGatewayResponseBytes());
+        d.maxGatewayResponseBytes(),
+        flag(env, "CCIP_ALLOW_PRIVATE_GATEWAYS", d.allowPrivateGateways()));
+  }
+
+  private static boolean flag(Map<String, String> env, String name, boolean fallback) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException(name + " must be true or false: " + value);
+    };
   }
 
   private static String text(Map<String, String> env, String name, String fallback) {

@@ -54,7 +54,7 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
   private final TtlCache<String, Optional<String>> cache;
 
   public EnsNameResolver(ChainReader chain, EnsConfig config) {
-    this(chain, config, CcipGateway.create(config.gatewayTimeout(), config.maxGatewayResponseBytes()), System::nanoTime);
+    this(chain, config, CcipGateway.create(config.gatewayTimeout(), config.maxGatewayResponseBytes(), config.allowPrivateGateways()), System::nanoTime);
   }
 
   EnsNameResolver(ChainReader chain, EnsConfig config, CcipGateway gateway, LongSupplier nanoTime) {

@@ -52,6 +52,7 @@ class EnsNameResolverTest {
   private static final String FALLBACK = "0x5555555555555555555555555555555555555555";
   private static final String NOT_FOUND = "0x6666666666666666666666666666666666666666";
   private static final String DOWN = "0x7777777777777777777777777777777777777777";
+  private static final String REDIRECTED = "0x9999999999999999999999999999999999999999";
   private static final String PROFILE_KEY = "network.dm3.profile";
   private static final String ALICE_PROFILE = "data:application/json,{\"publicEncryptionKey\":\"alice\"}";
 
@@ -104,6 +105,8 @@ class EnsNameResolverTest {
     offchain("spoof.eth", List.of(get), 1, plain);
     offchain("fallback.eth", List.of(gateway.url("/fail500/{sender}/{data}"), get), 1, null);
     offchain("notfound.eth", List.of(gateway.url("/missing/{sender}/{data}"), get), 1, null);
+    offchain("redirect.eth", List.of(gateway.url("/redirect/2/{sender}/{data}")), 1, null);
+    offchain("redirectloop.eth", List.of(gateway.url("/redirect/9/{sender}/{data}")), 1, null);
     offchain("down.eth", List.of("http://127.0.0.1:" + TestChain.freePort() + "/{sender}/{data}"), 1, null);
 
     gateway.setAddr("carol.offchain.eth", CAROL);
@@ -115,6 +118,8 @@ class EnsNameResolverTest {
     gateway.setAddr("f.fallback.eth", FALLBACK);
     gateway.setAddr("n.notfound.eth", NOT_FOUND);
     gateway.setAddr("d.down.eth", DOWN);
+    gateway.setAddr("r.redirect.eth", REDIRECTED);
+    gateway.setAddr("r.redirectloop.eth", REDIRECTED);
   }
 
   private static String offchain(String name, List<String> urls, int lookups, String claimedSender) {
@@ -136,7 +141,11 @@ class EnsNameResolverTest {
   }
 
   private static EnsConfig config() {
-    return EnsConfig.defaults().withRegistry(ens.registry).withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(5));
+    // The gateway is on loopback, which only an explicit setting lets the relay fetch from.
+    return EnsConfig.defaults()
+        .withRegistry(ens.registry)
+        .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(5))
+        .withPrivateGateways(true);
   }
 
   private static EnsNameResolver resolver() {
@@ -264,6 +273,38 @@ class EnsNameResolverTest {
   }
 
   @Test
+  void followsGatewayRedirectsUpToTheCap() throws Exception {
+    assertEquals(checksummed(REDIRECTED), resolve("r.redirect.eth"));
+    assertEquals(3, gateway.hitsFor("r.redirect.eth").size());
+
+    ExecutionException failure = assertThrows(ExecutionException.class, () -> resolve("r.redirectloop.eth"));
+    assertInstanceOf(ChainUnavailableException.class, failure.getCause());
+    assertEquals(CcipGateway.MAX_REDIRECTS + 1, gateway.hitsFor("r.redirectloop.eth").size());
+  }
+
+  @Test
+  void byDefaultGatewaysOnNonPublicAddressesAreNotFetched() throws Exception {
+    int before = gateway.hitsFor("carol.offchain.eth").size();
+    try (EnsNameResolver resolver =
+        new EnsNameResolver(
+            ChainReader.connect(chain.rpcUrl(), Duration.ofSeconds(5)), config().withPrivateGateways(false))) {
+      assertEquals(Optional.empty(), await(resolver.resolveAddress("carol.offchain.eth")));
+    }
+    assertEquals(before, gateway.hitsFor("carol.offchain.eth").size());
+  }
+
+  @Test
+  void onlyPublicAddressesArePublic() throws Exception {
+    for (String address :
+        List.of("127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1", "fd00::1", "fe80::1", "::ffff:127.0.0.1")) {
+      assertFalse(CcipGateway.isPublic(java.net.InetAddress.getByName(address)), address);
+    }
+    for (String address : List.of("8.8.8.8", "1.1.1.1", "2606:4700:4700::1111")) {
+      assertTrue(CcipGateway.isPublic(java.net.InetAddress.getByName(address)), address);
+    }
+  }
+
+  @Test
   void anUnreachableGatewayFailsTheStage() {
     ExecutionException failure = assertThrows(ExecutionException.class, () -> resolve("d.down.eth"));
     assertInstanceOf(ChainUnavailableException.class, failure.getCause());
@@ -316,7 +357,7 @@ class EnsNameResolverTest {
     AtomicLong now = new AtomicLong();
     EnsConfig config = config().withTtls(Duration.ofMinutes(5), Duration.ofSeconds(30));
     try (EnsNameResolver resolver =
-        new EnsNameResolver(new ChainReader(rpc), config, CcipGateway.create(Duration.ofSeconds(5), 1 << 16), now::get)) {
+        new EnsNameResolver(new ChainReader(rpc), config, CcipGateway.create(Duration.ofSeconds(5), 1 << 16, true), now::get)) {
       assertEquals(checksummed(ALICE), await(resolver.resolveAddress("alice.eth")));
       int firstLookup = rpc.requests.get();
       assertTrue(firstLookup >= 3, "registry, supportsInterface and addr: " + firstLookup);

@@ -31,7 +31,8 @@ import org.web3j.abi.datatypes.generated.Bytes32;
  * with an optional {@code .json}) or POST ({@code /post}, JSON {@code {data, sender}}), answers
  * {@code addr} and {@code text} from its own records, and wraps the answer as the test resolver's
  * callback expects: {@code abi.encode(bytes result, bytes32 keccak256(callData))}. {@code /fail500/…}
- * always answers 500 and {@code /missing/…} 404. ABI work here uses web3j's codec, not the relay's.
+ * always answers 500, {@code /missing/…} 404, and {@code /redirect/<n>/…} redirects n times before
+ * answering. ABI work here uses web3j's codec, not the relay's.
  */
 final class TestGateway implements AutoCloseable {
 
@@ -91,6 +92,16 @@ final class TestGateway implements AutoCloseable {
       if (path.startsWith("/fail500/")) {
         reply(exchange, 500, "{\"message\":\"broken on purpose\"}");
         return;
+      }
+      if (path.startsWith("/redirect/")) {
+        // /redirect/<n>/<sender>/<data>: n more redirects before the answer
+        String[] parts = path.split("/");
+        int left = Integer.parseInt(parts[2]);
+        if (left > 0) {
+          exchange.getResponseHeaders().set("Location", "/redirect/" + (left - 1) + "/" + sender + "/" + data);
+          exchange.sendResponseHeaders(302, -1);
+          return;
+        }
       }
       if (path.startsWith("/missing/")) {
         reply(exchange, 404, "{\"message\":\"no such record\"}");
