@@ -34,6 +34,12 @@ final class CcipGateway {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * Gateway URLs tried per lookup, in the resolver's order. The list comes from the resolver's
+   * revert data, so without a bound one name could keep the relay fetching for minutes.
+   */
+  static final int MAX_URLS = 8;
+
   /** HTTP redirects followed per gateway URL (GET only, never from https to http). */
   static final int MAX_REDIRECTS = 4;
 
@@ -68,7 +74,8 @@ final class CcipGateway {
   CompletionStage<Answer> fetch(List<String> urls, String sender, byte[] callData) {
     String senderHex = sender.toLowerCase(Locale.ROOT);
     String dataHex = Hex.prefixed(callData);
-    return tryFrom(urls, 0, senderHex, dataHex, new Progress());
+    List<String> tried = urls.size() > MAX_URLS ? urls.subList(0, MAX_URLS) : urls;
+    return tryFrom(tried, 0, senderHex, dataHex, new Progress());
   }
 
   /** What the URLs tried so far came to. */

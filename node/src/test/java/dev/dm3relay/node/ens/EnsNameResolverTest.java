@@ -107,6 +107,7 @@ class EnsNameResolverTest {
     offchain("notfound.eth", List.of(gateway.url("/missing/{sender}/{data}"), get), 1, null);
     offchain("redirect.eth", List.of(gateway.url("/redirect/2/{sender}/{data}")), 1, null);
     offchain("redirectloop.eth", List.of(gateway.url("/redirect/9/{sender}/{data}")), 1, null);
+    offchain("many.eth", java.util.Collections.nCopies(CcipGateway.MAX_URLS + 2, gateway.url("/fail500/{sender}/{data}")), 1, null);
     offchain("down.eth", List.of("http://127.0.0.1:" + TestChain.freePort() + "/{sender}/{data}"), 1, null);
 
     gateway.setAddr("carol.offchain.eth", CAROL);
@@ -262,6 +263,13 @@ class EnsNameResolverTest {
     assertEquals(2, hits.size());
     assertTrue(hits.get(0).path().startsWith("/fail500/"));
     assertTrue(hits.get(1).path().startsWith("/get/"));
+  }
+
+  @Test
+  void triesAtMostMaxUrlsGateways() {
+    ExecutionException failure = assertThrows(ExecutionException.class, () -> resolve("m.many.eth"));
+    assertInstanceOf(ChainUnavailableException.class, failure.getCause());
+    assertEquals(CcipGateway.MAX_URLS, gateway.hitsFor("m.many.eth").size());
   }
 
   @Test
