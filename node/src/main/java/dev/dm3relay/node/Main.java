@@ -1,22 +1,13 @@
 package dev.dm3relay.node;
 
-import com.typesafe.config.Config;
-import dev.dm3relay.node.store.CassandraSettings;
-import dev.dm3relay.node.store.CassandraStorage;
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Entry point of {@code dm3-relay.jar}. */
+/** Entry point of {@code dm3-relay.jar}: {@code java -jar dm3-relay.jar [--version]}. */
 public final class Main {
 
   private Main() {}
@@ -26,52 +17,20 @@ public final class Main {
       System.out.println("dm3-relay " + version());
       return;
     }
-    System.exit(run(RelayConfig.load()));
-  }
-
-  /** Starts storage and the actor system, then blocks until the relay stops. Returns the exit code. */
-  static int run(Config config) {
     Logger log = LoggerFactory.getLogger(Main.class);
     log.info("dm3-relay {} starting", version());
-    CassandraStorage storage = CassandraStorage.start(CassandraSettings.from(config));
-    ActorSystem<Void> system;
+    Relay relay;
     try {
-      system = ActorSystem.create(Behaviors.empty(), "dm3-relay", storage.pekkoConfig().withFallback(config));
+      relay = Relay.start(RelayConfig.load());
     } catch (RuntimeException e) {
-      log.error("Actor system failed to start", e);
-      storage.close();
-      return 1;
+      log.error("dm3-relay failed to start: {}", e.getMessage(), e);
+      System.exit(1);
+      return;
     }
-    // Cassandra must outlive the actor system: persistence actors flush their last events during
-    // coordinated shutdown. Pekko's own JVM hook runs that shutdown; this hook waits for it and
-    // only then stops the embedded Cassandra (an external cluster is left alone).
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  awaitTermination(system, Duration.ofSeconds(60));
-                  storage.close();
-                },
-                "stop-embedded-cassandra"));
-    Cluster cluster = Cluster.get(system);
-    // A single relay node forms its own cluster; multi-node seed/bootstrap config overrides this.
-    if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
-      cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    }
-    log.info("dm3-relay up; Cassandra at {}", storage.contactPoints());
-    awaitTermination(system, Duration.ofDays(36500));
-    storage.close();
-    return 0;
-  }
-
-  private static void awaitTermination(ActorSystem<?> system, Duration timeout) {
-    try {
-      system.getWhenTerminated().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (Exception e) {
-      LoggerFactory.getLogger(Main.class).warn("Actor system did not terminate in {}", timeout);
-    }
+    // SIGTERM/SIGINT: Pekko's JVM hook runs coordinated shutdown (unbind, hand shards over); this
+    // hook then stops the embedded Cassandra, which must outlive the actor system's last writes.
+    Runtime.getRuntime().addShutdownHook(new Thread(relay::close, "dm3-relay-stop"));
+    relay.awaitTermination();
   }
 
   /** The Maven project version baked into the jar at build time. */

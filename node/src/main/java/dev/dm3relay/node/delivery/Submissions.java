@@ -4,9 +4,9 @@ import dev.dm3relay.node.delivery.SubmitResult.Accepted;
 import dev.dm3relay.node.delivery.SubmitResult.Refusal;
 import dev.dm3relay.node.delivery.SubmitResult.Rejected;
 import dev.dm3relay.node.ens.NameResolver;
-import dev.dm3relay.node.mailbox.Mailboxes;
-import dev.dm3relay.node.mailbox.Mailboxes.Account;
-import dev.dm3relay.node.mailbox.Mailboxes.BufferedEnvelope;
+import dev.dm3relay.node.mailbox.MailboxService;
+import dev.dm3relay.node.mailbox.MailboxService.Account;
+import dev.dm3relay.node.mailbox.MailboxService.BufferedEnvelope;
 import dev.dm3relay.protocol.delivery.DeliveryService;
 import dev.dm3relay.protocol.delivery.OpenedEnvelope;
 import dev.dm3relay.protocol.delivery.SubmitRejectedException;
@@ -31,7 +31,7 @@ public final class Submissions {
   private final DeliveryService deliveryService;
   private final LongSupplier sizeLimit;
   private final NameResolver names;
-  private final Mailboxes mailboxes;
+  private final MailboxService mailboxes;
   private final SpamFilter spamFilter;
   private final LivePush livePush;
   private final Clock clock;
@@ -40,7 +40,7 @@ public final class Submissions {
       DeliveryService deliveryService,
       LongSupplier sizeLimit,
       NameResolver names,
-      Mailboxes mailboxes,
+      MailboxService mailboxes,
       SpamFilter spamFilter,
       LivePush livePush,
       Clock clock) {
@@ -121,6 +121,7 @@ public final class Submissions {
     BufferedEnvelope buffered =
         new BufferedEnvelope(
             EnsNames.conversationId(address, senderName),
+            senderName,
             stored.metadata().messageHash(),
             stored.metadata().encryptedMessageHash(),
             now,
@@ -133,9 +134,9 @@ public final class Submissions {
                 switch (outcome) {
                   case STORED -> {
                     livePush.push(address, json);
-                    yield new Accepted(address, json, false);
+                    yield new Accepted(address, json, opened.sizeBytes(), false);
                   }
-                  case ALREADY_STORED -> new Accepted(address, json, true);
+                  case ALREADY_STORED -> new Accepted(address, json, opened.sizeBytes(), true);
                   case UNKNOWN_ACCOUNT -> new Rejected(Refusal.UNKNOWN_ACCOUNT, "unknown account");
                   case MAILBOX_FULL -> new Rejected(Refusal.MAILBOX_FULL, "the receiver's mailbox is full");
                 });

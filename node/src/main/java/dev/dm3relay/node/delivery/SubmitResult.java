@@ -4,7 +4,7 @@ package dev.dm3relay.node.delivery;
 public sealed interface SubmitResult {
 
   /** Buffered (or found already buffered) in the receiver's mailbox. */
-  record Accepted(String receiverAddress, String storedEnvelopeJson, boolean duplicate) implements SubmitResult {}
+  record Accepted(String receiverAddress, String storedEnvelopeJson, int sizeBytes, boolean duplicate) implements SubmitResult {}
 
   record Rejected(Refusal refusal, String message) implements SubmitResult {}
 

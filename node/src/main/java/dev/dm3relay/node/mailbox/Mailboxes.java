@@ -1,66 +1,100 @@
 package dev.dm3relay.node.mailbox;
 
-import dev.dm3relay.protocol.model.Acknowledgement;
-import dev.dm3relay.protocol.model.ProfileExtension;
-import dev.dm3relay.protocol.model.SignedUserProfile;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
 /**
- * What the delivery API needs from the mailboxes, keyed by checksummed address. A failed stage
- * means storage is unavailable (the API answers 503), never bad input: refusals are values.
+ * The relay's mailboxes: sharded {@link Mailbox} entities plus the body table, behind plain
+ * CompletionStage methods for the API layer. Addresses are checksummed here, so callers may pass
+ * any case.
  */
-public interface Mailboxes {
+public final class Mailboxes {
 
-  /** The account registered for {@code address}, if any. */
-  CompletionStage<Optional<Account>> account(String address);
+  private final ClusterSharding sharding;
+  private final MailboxSettings settings;
+  private final EnvelopeBodies bodies;
 
-  /** Registers or replaces the account's profile; completes once durable. */
-  CompletionStage<Account> registerProfile(String address, SignedUserProfile profile, long nowMs);
+  private Mailboxes(ClusterSharding sharding, MailboxSettings settings, EnvelopeBodies bodies) {
+    this.sharding = sharding;
+    this.settings = settings;
+    this.bodies = bodies;
+  }
 
-  /** Buffers a stamped envelope; completes once the envelope is durable in Cassandra. */
-  CompletionStage<BufferOutcome> buffer(String address, BufferedEnvelope envelope);
+  /** Starts the Mailbox shard region on this node. */
+  public static Mailboxes init(
+      ActorSystem<?> system, MailboxSettings settings, EnvelopeBodies bodies, Clock clock) {
+    ClusterSharding sharding = ClusterSharding.get(system);
+    sharding.init(
+        Entity.of(
+            Mailbox.ENTITY_TYPE_KEY,
+            ctx -> Mailbox.create(ctx.getEntityId(), settings, bodies, clock)));
+    return new Mailboxes(sharding, settings, bodies);
+  }
 
-  /** Up to 101 conversations, newest activity first, each up to 1001 envelopes, newest first (§5.4). */
-  CompletionStage<List<String>> incoming(String address);
+  public EntityRef<Mailbox.Command> mailbox(String address) {
+    return sharding.entityRefFor(Mailbox.ENTITY_TYPE_KEY, MailboxAddress.checksummed(address));
+  }
 
-  /** Up to 1001 envelopes of one conversation, newest first. */
-  CompletionStage<List<String>> conversation(String address, String conversationId);
+  public CompletionStage<Done> registerProfile(String address, String signedProfileJson) {
+    return mailbox(address)
+        .askWithStatus(r -> new Mailbox.RegisterProfile(signedProfileJson, r), settings.askTimeout());
+  }
 
-  /** Removes each acknowledged envelope; unknown ones are ignored. Returns how many were removed. */
-  CompletionStage<Integer> acknowledge(String address, List<Acknowledgement> acknowledgements);
+  public CompletionStage<Mailbox.Account> account(String address) {
+    return mailbox(address).askWithStatus(Mailbox.GetAccount::new, settings.askTimeout());
+  }
 
-  /** A registered account: its signed profile and what the relay keeps with it. */
-  record Account(String address, SignedUserProfile profile, ProfileExtension extension, long createdAtMs) {}
+  /** Completes once the envelope is durable (body and event), or fails (quota, storage). */
+  public CompletionStage<Mailbox.Buffered> buffer(String address, IncomingEnvelope envelope) {
+    return mailbox(address)
+        .askWithStatus(r -> new Mailbox.BufferEnvelope(envelope, r), settings.askTimeout());
+  }
+
+  public CompletionStage<Mailbox.Acknowledged> acknowledge(
+      String address, String senderName, String messageHash) {
+    return mailbox(address)
+        .askWithStatus(
+            r -> new Mailbox.AcknowledgeMessage(senderName, messageHash, r), settings.askTimeout());
+  }
+
+  public CompletionStage<Mailbox.Expired> expire(String address) {
+    return mailbox(address).askWithStatus(Mailbox.ExpireMessages::new, settings.askTimeout());
+  }
+
+  /** A buffered envelope with its body, as returned to the receiver. */
+  public record StoredEnvelope(StoredMessage message, String json) {}
 
   /**
-   * A stamped envelope ready to buffer.
-   *
-   * @param conversationId lower(receiver address) + "," + nameprep(sender name)
-   * @param messageHash {@code metadata.messageHash}, or null in the npm 1.7.1 layout
-   * @param encryptedMessageHash {@code metadata.encryptedMessageHash}, or null
-   * @param storedAtMs the postmark's incoming timestamp
-   * @param sizeBytes dm3's size of the submitted envelope
-   * @param json the stored envelope's canonical JSON (postmark set, routing data opened)
+   * The incoming window (dm3 reference: 101 conversations x 1001 messages, newest first) with
+   * bodies. An index entry whose body is gone (expired by Cassandra's TTL first) is left out.
    */
-  record BufferedEnvelope(
-      String conversationId,
-      String messageHash,
-      String encryptedMessageHash,
-      long storedAtMs,
-      int sizeBytes,
-      String json) {}
+  public CompletionStage<List<StoredEnvelope>> listIncoming(String address) {
+    String mailbox = MailboxAddress.checksummed(address);
+    return mailbox(mailbox)
+        .askWithStatus(Mailbox.ListIncoming::new, settings.askTimeout())
+        .thenCompose(
+            incoming ->
+                bodies
+                    .read(mailbox, incoming.messages().stream().map(StoredMessage::bodyKey).toList())
+                    .thenApply(found -> join(incoming.messages(), found)));
+  }
 
-  /** How a buffer request ended. */
-  enum BufferOutcome {
-    /** Durable now. */
-    STORED,
-    /** The same envelope was buffered before and is still there: nothing was added. */
-    ALREADY_STORED,
-    /** No profile is registered for the address. */
-    UNKNOWN_ACCOUNT,
-    /** The mailbox is at its message or byte quota. */
-    MAILBOX_FULL
+  private static List<StoredEnvelope> join(List<StoredMessage> index, Map<String, String> bodies) {
+    List<StoredEnvelope> out = new ArrayList<>(index.size());
+    for (StoredMessage m : index) {
+      String json = bodies.get(m.bodyKey());
+      if (json != null) {
+        out.add(new StoredEnvelope(m, json));
+      }
+    }
+    return out;
   }
 }

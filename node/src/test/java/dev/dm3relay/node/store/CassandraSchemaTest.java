@@ -13,7 +13,7 @@ class CassandraSchemaTest {
   void schemaFileRendersKeyspaceAndReplicationIntoIdempotentStatements() {
     List<String> statements =
         CassandraSchema.statements("relay_ks", Replication.parse("NetworkTopologyStrategy:dc1=3,dc2=3"));
-    assertEquals(6, statements.size());
+    assertEquals(8, statements.size());
     assertTrue(
         statements.get(0).contains(
             "{'class': 'NetworkTopologyStrategy', 'dc1': 3, 'dc2': 3}"),

@@ -40,7 +40,7 @@ class EmbeddedCassandraTest {
               .map(r -> r.getString("table_name"))
               .collect(Collectors.toSet());
       assertEquals(
-          Set.of("messages", "metadata", "all_persistence_ids", "snapshots", "envelope_bodies"),
+          Set.of("messages", "metadata", "all_persistence_ids", "snapshots", "envelope_bodies", "used_challenges", "delivery_metrics"),
           tables);
 
       String key = "probe-" + UUID.randomUUID();
