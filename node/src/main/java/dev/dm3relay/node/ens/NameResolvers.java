@@ -1,7 +1,7 @@
 package dev.dm3relay.node.ens;
 
 import dev.dm3relay.node.delivery.SpamFilter;
-import dev.dm3relay.node.mailbox.Mailboxes.Account;
+import dev.dm3relay.node.mailbox.MailboxService.Account;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;

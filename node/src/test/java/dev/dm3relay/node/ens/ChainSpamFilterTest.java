@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dm3relay.node.delivery.SpamFilter;
-import dev.dm3relay.node.mailbox.Mailboxes.Account;
+import dev.dm3relay.node.mailbox.MailboxService.Account;
 import dev.dm3relay.protocol.crypto.Hex;
 import dev.dm3relay.protocol.model.DeliveryInformation;
 import java.math.BigInteger;
