@@ -21,18 +21,25 @@ final class Abi {
 
   /** {@code addr(bytes32)}. */
   static final byte[] ADDR = selector("addr(bytes32)");
+
   /** {@code text(bytes32,string)}. */
   static final byte[] TEXT = selector("text(bytes32,string)");
+
   /** ENSIP-10 {@code resolve(bytes,bytes)}; also its ERC-165 interface id. */
   static final byte[] RESOLVE = selector("resolve(bytes,bytes)");
+
   /** The registry's {@code resolver(bytes32)}. */
   static final byte[] RESOLVER = selector("resolver(bytes32)");
+
   /** ERC-165 {@code supportsInterface(bytes4)}. */
   static final byte[] SUPPORTS_INTERFACE = selector("supportsInterface(bytes4)");
+
   /** ERC-20 {@code balanceOf(address)}. */
   static final byte[] BALANCE_OF = selector("balanceOf(address)");
+
   /** EIP-3668 {@code OffchainLookup(address,string[],bytes,bytes4,bytes)} error selector. */
-  static final byte[] OFFCHAIN_LOOKUP = selector("OffchainLookup(address,string[],bytes,bytes4,bytes)");
+  static final byte[] OFFCHAIN_LOOKUP =
+      selector("OffchainLookup(address,string[],bytes,bytes4,bytes)");
 
   private Abi() {}
 
@@ -122,7 +129,8 @@ final class Abi {
   }
 
   static boolean startsWith(byte[] data, byte[] prefix) {
-    return data.length >= prefix.length && Arrays.equals(data, 0, prefix.length, prefix, 0, prefix.length);
+    return data.length >= prefix.length
+        && Arrays.equals(data, 0, prefix.length, prefix, 0, prefix.length);
   }
 
   /** Reads an ABI-encoded tuple; every position is relative to the tuple's start. */
@@ -141,7 +149,9 @@ final class Abi {
 
     byte[] word(int index) {
       int at = start + index * WORD;
-      require(index >= 0 && at >= start && at + WORD <= data.length, "word " + index + " is past the end");
+      require(
+          index >= 0 && at >= start && at + WORD <= data.length,
+          "word " + index + " is past the end");
       return Arrays.copyOfRange(data, at, at + WORD);
     }
 

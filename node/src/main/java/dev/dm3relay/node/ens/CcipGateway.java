@@ -22,13 +22,13 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 
 /**
- * The HTTP half of EIP-3668: asks a resolver's gateways, in the order the resolver listed them,
- * for the answer to an {@code OffchainLookup}. A URL with {@code {data}} is fetched with GET,
- * one without it gets a POST of {@code {"data","sender"}}. A 4xx ends the lookup (the gateway
- * says there is nothing); a 5xx, an unreachable gateway, a timeout or a malformed answer moves on
- * to the next URL, and when none is left the lookup fails as unavailable. URLs that are not
- * http(s), or (by default) that point at a non-public address, are skipped; a lookup whose every
- * URL was skipped that way is not found.
+ * The HTTP half of EIP-3668: asks a resolver's gateways, in the order the resolver listed them, for
+ * the answer to an {@code OffchainLookup}. A URL with {@code {data}} is fetched with GET, one
+ * without it gets a POST of {@code {"data","sender"}}. A 4xx ends the lookup (the gateway says
+ * there is nothing); a 5xx, an unreachable gateway, a timeout or a malformed answer moves on to the
+ * next URL, and when none is left the lookup fails as unavailable. URLs that are not http(s), or
+ * (by default) that point at a non-public address, are skipped; a lookup whose every URL was
+ * skipped that way is not found.
  */
 final class CcipGateway {
 
@@ -48,7 +48,8 @@ final class CcipGateway {
   private final int maxResponseBytes;
   private final boolean allowPrivateAddresses;
 
-  CcipGateway(HttpClient http, Duration timeout, int maxResponseBytes, boolean allowPrivateAddresses) {
+  CcipGateway(
+      HttpClient http, Duration timeout, int maxResponseBytes, boolean allowPrivateAddresses) {
     this.http = http;
     this.timeout = timeout;
     this.maxResponseBytes = maxResponseBytes;
@@ -57,7 +58,11 @@ final class CcipGateway {
 
   static CcipGateway create(Duration timeout, int maxResponseBytes, boolean allowPrivateAddresses) {
     // Redirects are followed here, not by the client, so that each target passes the address check.
-    HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+    HttpClient http =
+        HttpClient.newBuilder()
+            .connectTimeout(timeout)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
     return new CcipGateway(http, timeout, maxResponseBytes, allowPrivateAddresses);
   }
 
@@ -84,13 +89,16 @@ final class CcipGateway {
     boolean anyFetched;
   }
 
-  private CompletionStage<Answer> tryFrom(List<String> urls, int index, String sender, String data, Progress progress) {
+  private CompletionStage<Answer> tryFrom(
+      List<String> urls, int index, String sender, String data, Progress progress) {
     if (index >= urls.size()) {
       String problems = String.join("; ", progress.problems);
       if (!progress.anyFetched) {
-        return CompletableFuture.completedFuture(new Answer.NotFound("no gateway URL may be fetched: " + problems));
+        return CompletableFuture.completedFuture(
+            new Answer.NotFound("no gateway URL may be fetched: " + problems));
       }
-      return CompletableFuture.failedFuture(new ChainUnavailableException("no CCIP-read gateway answered: " + problems));
+      return CompletableFuture.failedFuture(
+          new ChainUnavailableException("no CCIP-read gateway answered: " + problems));
     }
     String template = urls.get(index);
     boolean get = template.contains("{data}");
@@ -101,7 +109,8 @@ final class CcipGateway {
       progress.problems.add(template + ": " + e.getMessage());
       return tryFrom(urls, index + 1, sender, data, progress);
     }
-    String body = get ? null : JSON.createObjectNode().put("data", data).put("sender", sender).toString();
+    String body =
+        get ? null : JSON.createObjectNode().put("data", data).put("sender", sender).toString();
     return send(uri, body, MAX_REDIRECTS, progress)
         .handle(
             (response, failure) -> {
@@ -131,19 +140,26 @@ final class CcipGateway {
                     : tryFrom(urls, index + 1, sender, data, progress));
   }
 
-  /** One request, following up to {@code redirectsLeft} GET redirects; POST (body non-null) follows none. */
-  private CompletionStage<HttpResponse<byte[]>> send(URI uri, String body, int redirectsLeft, Progress progress) {
+  /**
+   * One request, following up to {@code redirectsLeft} GET redirects; POST (body non-null) follows
+   * none.
+   */
+  private CompletionStage<HttpResponse<byte[]>> send(
+      URI uri, String body, int redirectsLeft, Progress progress) {
     try {
       checkTarget(uri);
     } catch (IllegalArgumentException e) {
       return CompletableFuture.failedFuture(e);
     }
     progress.anyFetched = true;
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json");
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json");
     if (body == null) {
       request.GET();
     } else {
-      request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+      request
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(body));
     }
     return http.sendAsync(request.build(), responseInfo -> new LimitedBody(maxResponseBytes))
         .thenCompose(
@@ -154,16 +170,20 @@ final class CcipGateway {
                 return CompletableFuture.completedFuture(response);
               }
               if (redirectsLeft == 0) {
-                return CompletableFuture.failedFuture(new IOException("more than " + MAX_REDIRECTS + " redirects"));
+                return CompletableFuture.failedFuture(
+                    new IOException("more than " + MAX_REDIRECTS + " redirects"));
               }
               URI next;
               try {
                 next = uri.resolve(location.get());
               } catch (IllegalArgumentException e) {
-                return CompletableFuture.failedFuture(new IOException("bad redirect " + location.get()));
+                return CompletableFuture.failedFuture(
+                    new IOException("bad redirect " + location.get()));
               }
-              if ("https".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(next.getScheme())) {
-                return CompletableFuture.failedFuture(new IOException("redirect from https to " + next.getScheme()));
+              if ("https".equalsIgnoreCase(uri.getScheme())
+                  && !"https".equalsIgnoreCase(next.getScheme())) {
+                return CompletableFuture.failedFuture(
+                    new IOException("redirect from https to " + next.getScheme()));
               }
               return send(next, null, redirectsLeft - 1, progress);
             });
@@ -194,7 +214,8 @@ final class CcipGateway {
     }
     for (InetAddress address : addresses) {
       if (!isPublic(address)) {
-        throw new IllegalArgumentException("gateway host " + host + " is not a public address (" + address.getHostAddress() + ")");
+        throw new IllegalArgumentException(
+            "gateway host " + host + " is not a public address (" + address.getHostAddress() + ")");
       }
     }
   }
@@ -241,7 +262,8 @@ final class CcipGateway {
     while (root.getCause() != null) {
       root = root.getCause();
     }
-    return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : " " + root.getMessage());
+    return root.getClass().getSimpleName()
+        + (root.getMessage() == null ? "" : " " + root.getMessage());
   }
 
   /** Collects a response body, giving up on one larger than the limit instead of buffering it. */
@@ -274,7 +296,8 @@ final class CcipGateway {
       for (ByteBuffer item : items) {
         if (bytes.size() + item.remaining() > limit) {
           subscription.cancel();
-          result.completeExceptionally(new IOException("gateway reply exceeds " + limit + " bytes"));
+          result.completeExceptionally(
+              new IOException("gateway reply exceeds " + limit + " bytes"));
           return;
         }
         byte[] chunk = new byte[item.remaining()];

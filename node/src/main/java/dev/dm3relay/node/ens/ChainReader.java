@@ -21,9 +21,9 @@ import org.web3j.protocol.http.HttpService;
 
 /**
  * The reads the relay makes on Ethereum, over web3j: {@code eth_call} with reverts told apart from
- * transport failures, {@code eth_getTransactionCount} and {@code eth_getBalance}, all at
- * {@code latest}. A stage fails with {@link ChainUnavailableException} only when the endpoint gave
- * no usable answer; a contract that reverts is an answer ({@link CallOutcome.Reverted}).
+ * transport failures, {@code eth_getTransactionCount} and {@code eth_getBalance}, all at {@code
+ * latest}. A stage fails with {@link ChainUnavailableException} only when the endpoint gave no
+ * usable answer; a contract that reverts is an answer ({@link CallOutcome.Reverted}).
  */
 public final class ChainReader implements AutoCloseable {
 
@@ -35,7 +35,10 @@ public final class ChainReader implements AutoCloseable {
     this.web3j = Web3j.build(service);
   }
 
-  /** A reader of the JSON-RPC endpoint at {@code rpcUrl}; each request gives up after {@code timeout}. */
+  /**
+   * A reader of the JSON-RPC endpoint at {@code rpcUrl}; each request gives up after {@code
+   * timeout}.
+   */
   public static ChainReader connect(String rpcUrl, Duration timeout) {
     OkHttpClient http =
         new OkHttpClient.Builder()
@@ -49,7 +52,9 @@ public final class ChainReader implements AutoCloseable {
 
   /** What an {@code eth_call} came back with. */
   public sealed interface CallOutcome {
-    /** The call returned normally; {@code data} may be empty (for example, no code at the address). */
+    /**
+     * The call returned normally; {@code data} may be empty (for example, no code at the address).
+     */
     record Returned(byte[] data) implements CallOutcome {}
 
     /** The call reverted; {@code data} is the revert data, empty when the node gave none. */
@@ -65,19 +70,23 @@ public final class ChainReader implements AutoCloseable {
                 return revertOrFail(response.getError());
               }
               String result = response.getResult();
-              return new CallOutcome.Returned(result == null ? new byte[0] : hex(result, "eth_call"));
+              return new CallOutcome.Returned(
+                  result == null ? new byte[0] : hex(result, "eth_call"));
             });
   }
 
   public CompletionStage<BigInteger> transactionCount(String address) {
     return send(
             "eth_getTransactionCount",
-            () -> web3j.ethGetTransactionCount(address, DefaultBlockParameterName.LATEST).sendAsync())
+            () ->
+                web3j.ethGetTransactionCount(address, DefaultBlockParameterName.LATEST).sendAsync())
         .thenApply(response -> quantity(response, "eth_getTransactionCount"));
   }
 
   public CompletionStage<BigInteger> balance(String address) {
-    return send("eth_getBalance", () -> web3j.ethGetBalance(address, DefaultBlockParameterName.LATEST).sendAsync())
+    return send(
+            "eth_getBalance",
+            () -> web3j.ethGetBalance(address, DefaultBlockParameterName.LATEST).sendAsync())
         .thenApply(response -> quantity(response, "eth_getBalance"));
   }
 
@@ -86,17 +95,22 @@ public final class ChainReader implements AutoCloseable {
     web3j.shutdown();
   }
 
-  private static <R> CompletionStage<R> send(String method, Supplier<CompletableFuture<R>> request) {
+  private static <R> CompletionStage<R> send(
+      String method, Supplier<CompletableFuture<R>> request) {
     CompletableFuture<R> sent;
     try {
       sent = request.get();
     } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(new ChainUnavailableException(method + " could not be sent", e));
+      return CompletableFuture.failedFuture(
+          new ChainUnavailableException(method + " could not be sent", e));
     }
     return sent.handle(
         (response, failure) -> {
           if (failure != null) {
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause()
+                    : failure;
             throw new ChainUnavailableException(method + " failed: " + cause, cause);
           }
           return response;

@@ -21,7 +21,8 @@ import java.util.function.Function;
  * A sender whose name does not resolve is refused whenever a rule is set (the reference's provider
  * throws there, and its submit fails). A token balance that cannot be read — the token reverts or
  * answers something other than one word — counts as 0, as in the reference; an RPC endpoint that
- * cannot be reached fails the stage for every rule, so an outage is never mistaken for a poor sender.
+ * cannot be reached fails the stage for every rule, so an outage is never mistaken for a poor
+ * sender.
  */
 public final class ChainSpamFilter implements SpamFilter {
 
@@ -29,7 +30,8 @@ public final class ChainSpamFilter implements SpamFilter {
   private final ChainReader chain;
   private final Function<Account, Optional<SpamRules>> rulesOf;
 
-  public ChainSpamFilter(NameResolver names, ChainReader chain, Function<Account, Optional<SpamRules>> rulesOf) {
+  public ChainSpamFilter(
+      NameResolver names, ChainReader chain, Function<Account, Optional<SpamRules>> rulesOf) {
     this.names = Objects.requireNonNull(names, "names");
     this.chain = Objects.requireNonNull(chain, "chain");
     this.rulesOf = Objects.requireNonNull(rulesOf, "rulesOf");
@@ -49,18 +51,28 @@ public final class ChainSpamFilter implements SpamFilter {
     }
     return names
         .resolveAddress(sender)
-        .thenCompose(address -> address.isEmpty() ? CompletableFuture.completedFuture(false) : check(rules, address.get()));
+        .thenCompose(
+            address ->
+                address.isEmpty()
+                    ? CompletableFuture.completedFuture(false)
+                    : check(rules, address.get()));
   }
 
   private CompletionStage<Boolean> check(SpamRules rules, String sender) {
     CompletableFuture<Boolean> nonce =
         rules.minNonce() == null
             ? CompletableFuture.completedFuture(true)
-            : chain.transactionCount(sender).thenApply(n -> atLeast(n, BigInteger.valueOf(rules.minNonce()))).toCompletableFuture();
+            : chain
+                .transactionCount(sender)
+                .thenApply(n -> atLeast(n, BigInteger.valueOf(rules.minNonce())))
+                .toCompletableFuture();
     CompletableFuture<Boolean> balance =
         rules.minBalance() == null
             ? CompletableFuture.completedFuture(true)
-            : chain.balance(sender).thenApply(wei -> atLeast(wei, rules.minBalance())).toCompletableFuture();
+            : chain
+                .balance(sender)
+                .thenApply(wei -> atLeast(wei, rules.minBalance()))
+                .toCompletableFuture();
     CompletableFuture<Boolean> token =
         rules.minTokenBalance() == null
             ? CompletableFuture.completedFuture(true)
@@ -77,7 +89,8 @@ public final class ChainSpamFilter implements SpamFilter {
         .call(token, Abi.call(Abi.BALANCE_OF, Abi.address(owner)))
         .thenApply(
             outcome ->
-                outcome instanceof CallOutcome.Returned returned && returned.data().length == Abi.WORD
+                outcome instanceof CallOutcome.Returned returned
+                        && returned.data().length == Abi.WORD
                     ? new BigInteger(1, returned.data())
                     : BigInteger.ZERO);
   }

@@ -15,11 +15,12 @@ import java.util.Objects;
  * @param maxCacheEntries the most answers kept
  * @param rpcTimeout the longest one JSON-RPC request may take
  * @param gatewayTimeout the longest one CCIP-read gateway request may take
- * @param maxGatewayResponseBytes the largest gateway reply read; a larger one counts as a failed gateway
+ * @param maxGatewayResponseBytes the largest gateway reply read; a larger one counts as a failed
+ *     gateway
  * @param allowPrivateGateways whether CCIP-read may fetch from loopback, private, link-local and
  *     other non-public addresses. Off by default: gateway URLs come from whoever deployed the
- *     resolver of a name a sender picked, so following them blindly would let anyone make the
- *     relay send requests into its own network.
+ *     resolver of a name a sender picked, so following them blindly would let anyone make the relay
+ *     send requests into its own network.
  */
 public record EnsConfig(
     String registryAddress,
@@ -46,33 +47,69 @@ public record EnsConfig(
 
   public static EnsConfig defaults() {
     return new EnsConfig(
-        MAINNET_REGISTRY, Duration.ofMinutes(5), Duration.ofSeconds(30), 10_000, Duration.ofSeconds(10), Duration.ofSeconds(10), 512 * 1024, false);
+        MAINNET_REGISTRY,
+        Duration.ofMinutes(5),
+        Duration.ofSeconds(30),
+        10_000,
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(10),
+        512 * 1024,
+        false);
   }
 
   public EnsConfig withRegistry(String address) {
-    return new EnsConfig(address, positiveTtl, negativeTtl, maxCacheEntries, rpcTimeout, gatewayTimeout, maxGatewayResponseBytes, allowPrivateGateways);
+    return new EnsConfig(
+        address,
+        positiveTtl,
+        negativeTtl,
+        maxCacheEntries,
+        rpcTimeout,
+        gatewayTimeout,
+        maxGatewayResponseBytes,
+        allowPrivateGateways);
   }
 
   public EnsConfig withTtls(Duration positive, Duration negative) {
     return new EnsConfig(
-        registryAddress, positive, negative, maxCacheEntries, rpcTimeout, gatewayTimeout, maxGatewayResponseBytes, allowPrivateGateways);
+        registryAddress,
+        positive,
+        negative,
+        maxCacheEntries,
+        rpcTimeout,
+        gatewayTimeout,
+        maxGatewayResponseBytes,
+        allowPrivateGateways);
   }
 
   public EnsConfig withTimeouts(Duration rpc, Duration gateway) {
     return new EnsConfig(
-        registryAddress, positiveTtl, negativeTtl, maxCacheEntries, rpc, gateway, maxGatewayResponseBytes, allowPrivateGateways);
+        registryAddress,
+        positiveTtl,
+        negativeTtl,
+        maxCacheEntries,
+        rpc,
+        gateway,
+        maxGatewayResponseBytes,
+        allowPrivateGateways);
   }
 
   public EnsConfig withPrivateGateways(boolean allowed) {
     return new EnsConfig(
-        registryAddress, positiveTtl, negativeTtl, maxCacheEntries, rpcTimeout, gatewayTimeout, maxGatewayResponseBytes, allowed);
+        registryAddress,
+        positiveTtl,
+        negativeTtl,
+        maxCacheEntries,
+        rpcTimeout,
+        gatewayTimeout,
+        maxGatewayResponseBytes,
+        allowed);
   }
 
   /**
-   * The defaults, overridden by {@code ENS_REGISTRY}, {@code ENS_CACHE_TTL_SECONDS},
-   * {@code ENS_NEGATIVE_CACHE_TTL_SECONDS}, {@code ENS_CACHE_SIZE}, {@code RPC_TIMEOUT_SECONDS} and
-   * {@code CCIP_GATEWAY_TIMEOUT_SECONDS} and {@code CCIP_ALLOW_PRIVATE_GATEWAYS} ({@code true} or
-   * {@code false}) where present and not blank.
+   * The defaults, overridden by {@code ENS_REGISTRY}, {@code ENS_CACHE_TTL_SECONDS}, {@code
+   * ENS_NEGATIVE_CACHE_TTL_SECONDS}, {@code ENS_CACHE_SIZE}, {@code RPC_TIMEOUT_SECONDS} and {@code
+   * CCIP_GATEWAY_TIMEOUT_SECONDS} and {@code CCIP_ALLOW_PRIVATE_GATEWAYS} ({@code true} or {@code
+   * false}) where present and not blank.
    *
    * @throws IllegalArgumentException naming the variable whose value is not usable
    */
@@ -110,7 +147,8 @@ public record EnsConfig(
     return Duration.ofSeconds(number(env, name, fallback.toSeconds(), 0, 365L * 24 * 3600));
   }
 
-  private static long number(Map<String, String> env, String name, long fallback, long min, long max) {
+  private static long number(
+      Map<String, String> env, String name, long fallback, long min, long max) {
     String value = env.get(name);
     if (value == null || value.isBlank()) {
       return fallback;
@@ -118,7 +156,8 @@ public record EnsConfig(
     try {
       long parsed = Long.parseLong(value.trim());
       if (parsed < min || parsed > max) {
-        throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ": " + value);
+        throw new IllegalArgumentException(
+            name + " must be between " + min + " and " + max + ": " + value);
       }
       return parsed;
     } catch (NumberFormatException e) {

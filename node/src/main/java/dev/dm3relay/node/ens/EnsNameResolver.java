@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * in place of its unbounded-lifetime LRU.
  *
  * <ul>
- *   <li>A bare address or {@code <address>.addr.dm3.eth} resolves from its spelling, without a call.
+ *   <li>A bare address or {@code <address>.addr.dm3.eth} resolves from its spelling, without a
+ *       call.
  *   <li>The resolver is the registry's {@code resolver(node)} of the name or, failing that, of the
  *       nearest parent that has one (ENSIP-10), never of the bare {@code eth} node. A parent's
  *       resolver counts only if it supports {@code resolve(bytes,bytes)} (0x9061b923).
@@ -54,7 +55,14 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
   private final TtlCache<String, Optional<String>> cache;
 
   public EnsNameResolver(ChainReader chain, EnsConfig config) {
-    this(chain, config, CcipGateway.create(config.gatewayTimeout(), config.maxGatewayResponseBytes(), config.allowPrivateGateways()), System::nanoTime);
+    this(
+        chain,
+        config,
+        CcipGateway.create(
+            config.gatewayTimeout(),
+            config.maxGatewayResponseBytes(),
+            config.allowPrivateGateways()),
+        System::nanoTime);
   }
 
   EnsNameResolver(ChainReader chain, EnsConfig config, CcipGateway gateway, LongSupplier nanoTime) {
@@ -62,7 +70,12 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
     this.registry = Ethereum.checksumAddress(config.registryAddress());
     this.gateway = gateway;
     this.cache =
-        new TtlCache<>(config.maxCacheEntries(), config.positiveTtl(), config.negativeTtl(), Optional::isPresent, nanoTime);
+        new TtlCache<>(
+            config.maxCacheEntries(),
+            config.positiveTtl(),
+            config.negativeTtl(),
+            Optional::isPresent,
+            nanoTime);
   }
 
   /** The chain this resolver reads, for other reads that should share its connection. */
@@ -85,7 +98,8 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
    */
   @Override
   public CompletionStage<Optional<String>> text(String normalizedName, String key) {
-    return cache.get("text\u0000" + normalizedName + "\u0000" + key, k -> lookupText(normalizedName, key));
+    return cache.get(
+        "text\u0000" + normalizedName + "\u0000" + key, k -> lookupText(normalizedName, key));
   }
 
   @Override
@@ -104,7 +118,10 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
             resolver ->
                 resolver.isEmpty()
                     ? done(Optional.<byte[]>empty())
-                    : callResolver(resolver.get(), name, Abi.call(Abi.ADDR, Abi.word(EnsNames.namehash(name)))))
+                    : callResolver(
+                        resolver.get(),
+                        name,
+                        Abi.call(Abi.ADDR, Abi.word(EnsNames.namehash(name)))))
         .thenApply(answer -> answer.flatMap(EnsNameResolver::address));
   }
 
@@ -115,7 +132,9 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
                 resolver.isEmpty()
                     ? done(Optional.<byte[]>empty())
                     : callResolver(
-                        resolver.get(), name, Abi.call(Abi.TEXT, Abi.word(EnsNames.namehash(name)), Abi.string(key))))
+                        resolver.get(),
+                        name,
+                        Abi.call(Abi.TEXT, Abi.word(EnsNames.namehash(name)), Abi.string(key))))
         .thenApply(answer -> answer.flatMap(EnsNameResolver::text));
   }
 
@@ -170,9 +189,12 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
                 if (returned.data().length == 0) {
                   // No code there: the endpoint is a chain without this registry, which is a
                   // configuration error, not a world in which no name resolves (ethers throws too).
-                  throw new ChainUnavailableException("no ENS registry at " + registry + " on the RPC endpoint's chain");
+                  throw new ChainUnavailableException(
+                      "no ENS registry at " + registry + " on the RPC endpoint's chain");
                 }
-                return returned.data().length == Abi.WORD ? address(returned.data()) : Optional.<String>empty();
+                return returned.data().length == Abi.WORD
+                    ? address(returned.data())
+                    : Optional.<String>empty();
               }
               return Optional.<String>empty();
             });
@@ -189,8 +211,12 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
                     && new BigInteger(1, returned.data()).equals(BigInteger.ONE));
   }
 
-  /** Calls {@code innerCall} on the resolver, through {@code resolve(bytes,bytes)} where it takes that. */
-  private CompletionStage<Optional<byte[]>> callResolver(Resolver resolver, String name, byte[] innerCall) {
+  /**
+   * Calls {@code innerCall} on the resolver, through {@code resolve(bytes,bytes)} where it takes
+   * that.
+   */
+  private CompletionStage<Optional<byte[]>> callResolver(
+      Resolver resolver, String name, byte[] innerCall) {
     if (!resolver.wildcard()) {
       return callFollowingLookups(resolver.address(), innerCall, 0);
     }
@@ -198,12 +224,17 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
     try {
       dnsName = EnsNames.dnsEncode(name);
     } catch (InvalidNameException e) {
-      // A label over 63 bytes has no DNS form, so an ENSIP-10 resolver cannot be asked (ethers throws).
+      // A label over 63 bytes has no DNS form, so an ENSIP-10 resolver cannot be asked (ethers
+      // throws).
       return done(Optional.empty());
     }
     byte[] call = Abi.call(Abi.RESOLVE, Abi.bytes(dnsName), Abi.bytes(innerCall));
     return callFollowingLookups(resolver.address(), call, 0)
-        .thenApply(answer -> answer.flatMap(data -> decode(data, reader -> reader.bytes(0), "resolve(bytes,bytes) result")));
+        .thenApply(
+            answer ->
+                answer.flatMap(
+                    data ->
+                        decode(data, reader -> reader.bytes(0), "resolve(bytes,bytes) result")));
   }
 
   /**
@@ -211,7 +242,8 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
    * and the resolver's callback is called with the answer, which may itself revert with another
    * lookup. Empty when the call reverts otherwise or the lookup is not to be followed.
    */
-  private CompletionStage<Optional<byte[]>> callFollowingLookups(String to, byte[] data, int lookups) {
+  private CompletionStage<Optional<byte[]>> callFollowingLookups(
+      String to, byte[] data, int lookups) {
     return chain
         .call(to, data)
         .thenCompose(
@@ -227,16 +259,19 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
               try {
                 lookup = OffchainLookup.decode(Arrays.copyOfRange(revert, 4, revert.length));
               } catch (MalformedAbiException e) {
-                log.debug("resolver {} reverted with a malformed OffchainLookup: {}", to, e.getMessage());
+                log.debug(
+                    "resolver {} reverted with a malformed OffchainLookup: {}", to, e.getMessage());
                 return done(Optional.<byte[]>empty());
               }
               // EIP-3668: a lookup raised on behalf of another contract must not be followed.
               if (!lookup.sender().equalsIgnoreCase(to)) {
-                log.debug("resolver {} raised an OffchainLookup for sender {}", to, lookup.sender());
+                log.debug(
+                    "resolver {} raised an OffchainLookup for sender {}", to, lookup.sender());
                 return done(Optional.<byte[]>empty());
               }
               if (lookups >= MAX_OFFCHAIN_LOOKUPS) {
-                log.debug("resolver {} asked for more than {} OffchainLookups", to, MAX_OFFCHAIN_LOOKUPS);
+                log.debug(
+                    "resolver {} asked for more than {} OffchainLookups", to, MAX_OFFCHAIN_LOOKUPS);
                 return done(Optional.<byte[]>empty());
               }
               return gateway
@@ -249,18 +284,30 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
                         }
                         byte[] response = ((CcipGateway.Answer.Data) answer).data();
                         byte[] callback =
-                            Abi.call(lookup.callbackFunction(), Abi.bytes(response), Abi.bytes(lookup.extraData()));
+                            Abi.call(
+                                lookup.callbackFunction(),
+                                Abi.bytes(response),
+                                Abi.bytes(lookup.extraData()));
                         return callFollowingLookups(to, callback, lookups + 1);
                       });
             });
   }
 
   /** The arguments of an {@code OffchainLookup(address,string[],bytes,bytes4,bytes)} revert. */
-  record OffchainLookup(String sender, List<String> urls, byte[] callData, byte[] callbackFunction, byte[] extraData) {
+  record OffchainLookup(
+      String sender,
+      List<String> urls,
+      byte[] callData,
+      byte[] callbackFunction,
+      byte[] extraData) {
     static OffchainLookup decode(byte[] arguments) {
       Abi.Reader reader = new Abi.Reader(arguments);
       return new OffchainLookup(
-          reader.address(0), reader.stringArray(1), reader.bytes(2), reader.bytes4(3), reader.bytes(4));
+          reader.address(0),
+          reader.stringArray(1),
+          reader.bytes(2),
+          reader.bytes4(3),
+          reader.bytes(4));
     }
   }
 
@@ -285,7 +332,8 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
     if (data.length == 0) {
       return Optional.empty();
     }
-    return decode(data, reader -> reader.string(0), "text record").filter(value -> !value.isEmpty());
+    return decode(data, reader -> reader.string(0), "text record")
+        .filter(value -> !value.isEmpty());
   }
 
   private static <T> Optional<T> decode(byte[] data, Function<Abi.Reader, T> read, String what) {

@@ -22,15 +22,16 @@ public final class NameResolvers {
 
   /**
    * The chainless resolver when {@code rpcUrlOrEmpty} is null or blank, otherwise an {@link
-   * EnsNameResolver} over that JSON-RPC endpoint (which the caller closes on shutdown; it is
-   * {@link AutoCloseable}). No request is made here: an endpoint that is down shows as failed
-   * lookups later, not as a failed start.
+   * EnsNameResolver} over that JSON-RPC endpoint (which the caller closes on shutdown; it is {@link
+   * AutoCloseable}). No request is made here: an endpoint that is down shows as failed lookups
+   * later, not as a failed start.
    */
   public static NameResolver fromConfig(String rpcUrlOrEmpty, EnsConfig config) {
     if (rpcUrlOrEmpty == null || rpcUrlOrEmpty.isBlank()) {
       return new ChainlessNameResolver();
     }
-    return new EnsNameResolver(ChainReader.connect(rpcUrlOrEmpty.trim(), config.rpcTimeout()), config);
+    return new EnsNameResolver(
+        ChainReader.connect(rpcUrlOrEmpty.trim(), config.rpcTimeout()), config);
   }
 
   /** {@code RPC} plus the optional settings {@link EnsConfig#fromEnvironment} reads. */
@@ -43,11 +44,13 @@ public final class NameResolvers {
    * EnsNameResolver}. Without a chain, an account without rules admits everything and one with
    * rules admits nothing, because rules that cannot be checked are not met.
    */
-  public static SpamFilter spamFilter(NameResolver names, Function<Account, Optional<SpamRules>> rulesOf) {
+  public static SpamFilter spamFilter(
+      NameResolver names, Function<Account, Optional<SpamRules>> rulesOf) {
     if (names instanceof EnsNameResolver ens) {
       return new ChainSpamFilter(ens, ens.chain(), rulesOf);
     }
     return (receiver, routing) ->
-        CompletableFuture.completedFuture(rulesOf.apply(receiver).map(SpamRules::isEmpty).orElse(true));
+        CompletableFuture.completedFuture(
+            rulesOf.apply(receiver).map(SpamRules::isEmpty).orElse(true));
   }
 }

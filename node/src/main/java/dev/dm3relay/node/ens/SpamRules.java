@@ -44,15 +44,21 @@ public record SpamRules(Long minNonce, BigInteger minBalance, TokenRule minToken
     if (!rules.isObject()) {
       throw new IllegalArgumentException("spamFilterRules must be an object");
     }
-    Long minNonce = present(rules, "minNonce") ? amount(rules.get("minNonce"), "minNonce").longValueExact() : null;
-    BigInteger minBalance = present(rules, "minBalance") ? amount(rules.get("minBalance"), "minBalance") : null;
+    Long minNonce =
+        present(rules, "minNonce")
+            ? amount(rules.get("minNonce"), "minNonce").longValueExact()
+            : null;
+    BigInteger minBalance =
+        present(rules, "minBalance") ? amount(rules.get("minBalance"), "minBalance") : null;
     TokenRule token = null;
     if (present(rules, "minTokenBalance")) {
       JsonNode rule = rules.get("minTokenBalance");
       if (!rule.isObject() || !rule.path("address").isTextual()) {
         throw new IllegalArgumentException("minTokenBalance must be {address, amount}");
       }
-      token = new TokenRule(rule.get("address").asText(), amount(rule.get("amount"), "minTokenBalance.amount"));
+      token =
+          new TokenRule(
+              rule.get("address").asText(), amount(rule.get("amount"), "minTokenBalance.amount"));
     }
     return new SpamRules(minNonce, minBalance, token);
   }

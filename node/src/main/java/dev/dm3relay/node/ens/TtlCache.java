@@ -28,11 +28,17 @@ final class TtlCache<K, V> {
 
   private static final class Entry<V> {
     final CompletableFuture<V> value = new CompletableFuture<>();
+
     /** Long.MAX_VALUE while the load runs. */
     long expiresAtNanos = Long.MAX_VALUE;
   }
 
-  TtlCache(int maxEntries, Duration positiveTtl, Duration negativeTtl, Predicate<V> isPositive, LongSupplier nanoTime) {
+  TtlCache(
+      int maxEntries,
+      Duration positiveTtl,
+      Duration negativeTtl,
+      Predicate<V> isPositive,
+      LongSupplier nanoTime) {
     if (maxEntries < 1) {
       throw new IllegalArgumentException("maxEntries must be positive");
     }
@@ -43,7 +49,9 @@ final class TtlCache<K, V> {
     this.nanoTime = nanoTime;
   }
 
-  /** The cached answer for {@code key}, or {@code loader}'s, shared with every concurrent caller. */
+  /**
+   * The cached answer for {@code key}, or {@code loader}'s, shared with every concurrent caller.
+   */
   CompletionStage<V> get(K key, Function<K, CompletionStage<V>> loader) {
     Objects.requireNonNull(key, "key");
     Entry<V> entry;
@@ -51,7 +59,9 @@ final class TtlCache<K, V> {
     synchronized (entries) {
       long now = nanoTime.getAsLong();
       entry = entries.get(key);
-      if (entry != null && entry.expiresAtNanos != Long.MAX_VALUE && now - entry.expiresAtNanos >= 0) {
+      if (entry != null
+          && entry.expiresAtNanos != Long.MAX_VALUE
+          && now - entry.expiresAtNanos >= 0) {
         entries.remove(key);
         entry = null;
       }
@@ -108,7 +118,9 @@ final class TtlCache<K, V> {
     if (entries.size() <= maxEntries) {
       return;
     }
-    entries.values().removeIf(e -> e.expiresAtNanos != Long.MAX_VALUE && now - e.expiresAtNanos >= 0);
+    entries
+        .values()
+        .removeIf(e -> e.expiresAtNanos != Long.MAX_VALUE && now - e.expiresAtNanos >= 0);
     Iterator<Map.Entry<K, Entry<V>>> oldestFirst = entries.entrySet().iterator();
     while (entries.size() > maxEntries && oldestFirst.hasNext()) {
       Entry<V> candidate = oldestFirst.next().getValue();

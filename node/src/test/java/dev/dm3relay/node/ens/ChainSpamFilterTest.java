@@ -34,10 +34,13 @@ class ChainSpamFilterTest {
 
   private static TestChain chain;
   private static EnsNameResolver names;
+
   /** Account 7: three transactions sent, so its nonce is exactly 3. */
   private static String busy;
+
   /** A fresh address holding exactly FUNDED_WEI and TOKENS, with nonce 0. */
   private static String funded;
+
   private static String token;
   private static String revertingToken;
 
@@ -63,7 +66,8 @@ class ChainSpamFilterTest {
 
     names =
         new EnsNameResolver(
-            ChainReader.connect(chain.rpcUrl(), Duration.ofSeconds(5)), EnsConfig.defaults().withRegistry(ens.registry));
+            ChainReader.connect(chain.rpcUrl(), Duration.ofSeconds(5)),
+            EnsConfig.defaults().withRegistry(ens.registry));
   }
 
   @AfterAll
@@ -75,7 +79,10 @@ class ChainSpamFilterTest {
 
   private static boolean admits(SpamRules rules, String from) throws Exception {
     SpamFilter filter = new ChainSpamFilter(names, names.chain(), account -> Optional.of(rules));
-    return filter.admits(RECEIVER, new DeliveryInformation(RECEIVER.address(), from)).toCompletableFuture().get(20, TimeUnit.SECONDS);
+    return filter
+        .admits(RECEIVER, new DeliveryInformation(RECEIVER.address(), from))
+        .toCompletableFuture()
+        .get(20, TimeUnit.SECONDS);
   }
 
   private static SpamRules nonce(long min) {
@@ -94,13 +101,16 @@ class ChainSpamFilterTest {
   void noRulesAdmitEverythingWithoutAskingTheChain() throws Exception {
     EnsNameResolver dead =
         new EnsNameResolver(
-            ChainReader.connect("http://127.0.0.1:" + TestChain.freePort(), Duration.ofSeconds(2)), EnsConfig.defaults());
+            ChainReader.connect("http://127.0.0.1:" + TestChain.freePort(), Duration.ofSeconds(2)),
+            EnsConfig.defaults());
     try (dead) {
       SpamFilter noRules = new ChainSpamFilter(dead, dead.chain(), account -> Optional.empty());
-      SpamFilter emptyRules = new ChainSpamFilter(dead, dead.chain(), account -> Optional.of(SpamRules.NONE));
+      SpamFilter emptyRules =
+          new ChainSpamFilter(dead, dead.chain(), account -> Optional.of(SpamRules.NONE));
       DeliveryInformation routing = new DeliveryInformation(RECEIVER.address(), "someone.eth");
       assertTrue(noRules.admits(RECEIVER, routing).toCompletableFuture().get(20, TimeUnit.SECONDS));
-      assertTrue(emptyRules.admits(RECEIVER, routing).toCompletableFuture().get(20, TimeUnit.SECONDS));
+      assertTrue(
+          emptyRules.admits(RECEIVER, routing).toCompletableFuture().get(20, TimeUnit.SECONDS));
     }
   }
 
@@ -118,7 +128,9 @@ class ChainSpamFilterTest {
   void minBalanceComparesTheSendersWei() throws Exception {
     assertTrue(admits(balance(12_345), funded), "equal passes");
     assertFalse(admits(balance(12_346), funded));
-    assertTrue(admits(new SpamRules(null, new BigInteger("100000000000000000000"), null), "busy.eth"), "~1000 ETH left");
+    assertTrue(
+        admits(new SpamRules(null, new BigInteger("100000000000000000000"), null), "busy.eth"),
+        "~1000 ETH left");
   }
 
   @Test
@@ -142,9 +154,18 @@ class ChainSpamFilterTest {
   void everySetRuleMustPass() throws Exception {
     SpamRules all = new SpamRules(0L, FUNDED_WEI, new SpamRules.TokenRule(token, TOKENS));
     assertTrue(admits(all, funded));
-    assertFalse(admits(new SpamRules(1L, FUNDED_WEI, new SpamRules.TokenRule(token, TOKENS)), funded));
-    assertFalse(admits(new SpamRules(0L, FUNDED_WEI.add(BigInteger.ONE), new SpamRules.TokenRule(token, TOKENS)), funded));
-    assertFalse(admits(new SpamRules(0L, FUNDED_WEI, new SpamRules.TokenRule(token, TOKENS.add(BigInteger.ONE))), funded));
+    assertFalse(
+        admits(new SpamRules(1L, FUNDED_WEI, new SpamRules.TokenRule(token, TOKENS)), funded));
+    assertFalse(
+        admits(
+            new SpamRules(
+                0L, FUNDED_WEI.add(BigInteger.ONE), new SpamRules.TokenRule(token, TOKENS)),
+            funded));
+    assertFalse(
+        admits(
+            new SpamRules(
+                0L, FUNDED_WEI, new SpamRules.TokenRule(token, TOKENS.add(BigInteger.ONE))),
+            funded));
   }
 
   @Test
@@ -156,13 +177,18 @@ class ChainSpamFilterTest {
   void anUnreachableChainFailsTheStage() {
     EnsNameResolver dead =
         new EnsNameResolver(
-            ChainReader.connect("http://127.0.0.1:" + TestChain.freePort(), Duration.ofSeconds(2)), EnsConfig.defaults());
+            ChainReader.connect("http://127.0.0.1:" + TestChain.freePort(), Duration.ofSeconds(2)),
+            EnsConfig.defaults());
     try (dead) {
       SpamFilter filter = new ChainSpamFilter(dead, dead.chain(), account -> Optional.of(nonce(0)));
       ExecutionException failure =
           assertThrows(
               ExecutionException.class,
-              () -> filter.admits(RECEIVER, new DeliveryInformation(RECEIVER.address(), funded)).toCompletableFuture().get(20, TimeUnit.SECONDS));
+              () ->
+                  filter
+                      .admits(RECEIVER, new DeliveryInformation(RECEIVER.address(), funded))
+                      .toCompletableFuture()
+                      .get(20, TimeUnit.SECONDS));
       assertInstanceOf(ChainUnavailableException.class, failure.getCause());
     }
   }
@@ -173,21 +199,33 @@ class ChainSpamFilterTest {
         SpamRules.fromJson(
             new ObjectMapper()
                 .readTree(
-                    "{\"minNonce\":3,\"minBalance\":\"0xa\",\"minTokenBalance\":{\"address\":\"" + token + "\",\"amount\":\"500\"}}"));
+                    "{\"minNonce\":3,\"minBalance\":\"0xa\",\"minTokenBalance\":{\"address\":\""
+                        + token
+                        + "\",\"amount\":\"500\"}}"));
     assertEquals(3L, rules.minNonce());
     assertEquals(BigInteger.TEN, rules.minBalance());
     assertEquals(new SpamRules.TokenRule(token, TOKENS), rules.minTokenBalance());
     assertTrue(SpamRules.fromJson(new ObjectMapper().readTree("{}")).isEmpty());
     assertTrue(SpamRules.fromJson(null).isEmpty());
-    assertThrows(IllegalArgumentException.class, () -> SpamRules.fromJson(new ObjectMapper().readTree("{\"minBalance\":\"lots\"}")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> SpamRules.fromJson(new ObjectMapper().readTree("{\"minBalance\":\"lots\"}")));
   }
 
   @Test
   void withoutAChainRulesCannotBeMet() throws Exception {
     NameResolver chainless = NameResolvers.fromConfig("");
     DeliveryInformation routing = new DeliveryInformation(RECEIVER.address(), funded);
-    assertTrue(NameResolvers.spamFilter(chainless, a -> Optional.empty()).admits(RECEIVER, routing).toCompletableFuture().get());
-    assertFalse(NameResolvers.spamFilter(chainless, a -> Optional.of(nonce(0))).admits(RECEIVER, routing).toCompletableFuture().get());
+    assertTrue(
+        NameResolvers.spamFilter(chainless, a -> Optional.empty())
+            .admits(RECEIVER, routing)
+            .toCompletableFuture()
+            .get());
+    assertFalse(
+        NameResolvers.spamFilter(chainless, a -> Optional.of(nonce(0)))
+            .admits(RECEIVER, routing)
+            .toCompletableFuture()
+            .get());
     assertInstanceOf(ChainSpamFilter.class, NameResolvers.spamFilter(names, a -> Optional.empty()));
   }
 }

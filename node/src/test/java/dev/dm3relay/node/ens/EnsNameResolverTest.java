@@ -54,7 +54,8 @@ class EnsNameResolverTest {
   private static final String DOWN = "0x7777777777777777777777777777777777777777";
   private static final String REDIRECTED = "0x9999999999999999999999999999999999999999";
   private static final String PROFILE_KEY = "network.dm3.profile";
-  private static final String ALICE_PROFILE = "data:application/json,{\"publicEncryptionKey\":\"alice\"}";
+  private static final String ALICE_PROFILE =
+      "data:application/json,{\"publicEncryptionKey\":\"alice\"}";
 
   /** 64 bytes: too long for DNS wire format, fine for namehash. */
   private static final String LONG_LABEL = "a".repeat(64);
@@ -92,7 +93,8 @@ class EnsNameResolverTest {
     ens.register("plain.eth", plain);
     ens.setAddr(plain, "child.plain.eth", CHILD);
 
-    // A wildcard resolver on the eth node itself would answer any *.eth name if the walk went there.
+    // A wildcard resolver on the eth node itself would answer any *.eth name if the walk went
+    // there.
     ens.register("eth", wildcard);
     ens.setAddr(wildcard, "nobody.eth", NOBODY);
     ens.setAddr(wildcard, "eth", ETH_ITSELF);
@@ -107,8 +109,17 @@ class EnsNameResolverTest {
     offchain("notfound.eth", List.of(gateway.url("/missing/{sender}/{data}"), get), 1, null);
     offchain("redirect.eth", List.of(gateway.url("/redirect/2/{sender}/{data}")), 1, null);
     offchain("redirectloop.eth", List.of(gateway.url("/redirect/9/{sender}/{data}")), 1, null);
-    offchain("many.eth", java.util.Collections.nCopies(CcipGateway.MAX_URLS + 2, gateway.url("/fail500/{sender}/{data}")), 1, null);
-    offchain("down.eth", List.of("http://127.0.0.1:" + TestChain.freePort() + "/{sender}/{data}"), 1, null);
+    offchain(
+        "many.eth",
+        java.util.Collections.nCopies(
+            CcipGateway.MAX_URLS + 2, gateway.url("/fail500/{sender}/{data}")),
+        1,
+        null);
+    offchain(
+        "down.eth",
+        List.of("http://127.0.0.1:" + TestChain.freePort() + "/{sender}/{data}"),
+        1,
+        null);
 
     gateway.setAddr("carol.offchain.eth", CAROL);
     gateway.setText("carol.offchain.eth", PROFILE_KEY, "carol's profile");
@@ -123,13 +134,17 @@ class EnsNameResolverTest {
     gateway.setAddr("r.redirectloop.eth", REDIRECTED);
   }
 
-  private static String offchain(String name, List<String> urls, int lookups, String claimedSender) {
+  private static String offchain(
+      String name, List<String> urls, int lookups, String claimedSender) {
     String resolver =
         chain.deploy(
             "OffchainResolver",
             new DynamicArray<>(Utf8String.class, urls.stream().map(Utf8String::new).toList()),
             new Uint256(lookups),
-            new Address(claimedSender == null ? "0x0000000000000000000000000000000000000000" : claimedSender));
+            new Address(
+                claimedSender == null
+                    ? "0x0000000000000000000000000000000000000000"
+                    : claimedSender));
     ens.register(name, resolver);
     return resolver;
   }
@@ -150,7 +165,8 @@ class EnsNameResolverTest {
   }
 
   private static EnsNameResolver resolver() {
-    return new EnsNameResolver(ChainReader.connect(chain.rpcUrl(), Duration.ofSeconds(5)), config());
+    return new EnsNameResolver(
+        ChainReader.connect(chain.rpcUrl(), Duration.ofSeconds(5)), config());
   }
 
   private static <T> T await(CompletionStage<T> stage) throws Exception {
@@ -214,7 +230,8 @@ class EnsNameResolverTest {
     try (EnsNameResolver resolver = resolver()) {
       assertEquals(Optional.of(ALICE_PROFILE), await(resolver.text("alice.eth", PROFILE_KEY)));
       assertEquals(Optional.of("bob's profile"), await(resolver.text("bob.wild.eth", PROFILE_KEY)));
-      assertEquals(Optional.of("carol's profile"), await(resolver.text("carol.offchain.eth", PROFILE_KEY)));
+      assertEquals(
+          Optional.of("carol's profile"), await(resolver.text("carol.offchain.eth", PROFILE_KEY)));
       assertEquals(Optional.empty(), await(resolver.text("alice.eth", "no.such.key")));
       assertEquals(Optional.empty(), await(resolver.text("unknown.eth", PROFILE_KEY)));
     }
@@ -228,7 +245,8 @@ class EnsNameResolverTest {
     assertEquals(before + 1, hits.size());
     TestGateway.Hit hit = hits.get(hits.size() - 1);
     assertEquals("GET", hit.method());
-    assertEquals(offchainGet.toLowerCase(Locale.ROOT), hit.sender(), "{sender} is the resolver, lower-case");
+    assertEquals(
+        offchainGet.toLowerCase(Locale.ROOT), hit.sender(), "{sender} is the resolver, lower-case");
     assertTrue(hit.path().endsWith(".json"));
   }
 
@@ -267,7 +285,8 @@ class EnsNameResolverTest {
 
   @Test
   void triesAtMostMaxUrlsGateways() {
-    ExecutionException failure = assertThrows(ExecutionException.class, () -> resolve("m.many.eth"));
+    ExecutionException failure =
+        assertThrows(ExecutionException.class, () -> resolve("m.many.eth"));
     assertInstanceOf(ChainUnavailableException.class, failure.getCause());
     assertEquals(CcipGateway.MAX_URLS, gateway.hitsFor("m.many.eth").size());
   }
@@ -285,7 +304,8 @@ class EnsNameResolverTest {
     assertEquals(checksummed(REDIRECTED), resolve("r.redirect.eth"));
     assertEquals(3, gateway.hitsFor("r.redirect.eth").size());
 
-    ExecutionException failure = assertThrows(ExecutionException.class, () -> resolve("r.redirectloop.eth"));
+    ExecutionException failure =
+        assertThrows(ExecutionException.class, () -> resolve("r.redirectloop.eth"));
     assertInstanceOf(ChainUnavailableException.class, failure.getCause());
     assertEquals(CcipGateway.MAX_REDIRECTS + 1, gateway.hitsFor("r.redirectloop.eth").size());
   }
@@ -295,7 +315,8 @@ class EnsNameResolverTest {
     int before = gateway.hitsFor("carol.offchain.eth").size();
     try (EnsNameResolver resolver =
         new EnsNameResolver(
-            ChainReader.connect(chain.rpcUrl(), Duration.ofSeconds(5)), config().withPrivateGateways(false))) {
+            ChainReader.connect(chain.rpcUrl(), Duration.ofSeconds(5)),
+            config().withPrivateGateways(false))) {
       assertEquals(Optional.empty(), await(resolver.resolveAddress("carol.offchain.eth")));
     }
     assertEquals(before, gateway.hitsFor("carol.offchain.eth").size());
@@ -304,7 +325,18 @@ class EnsNameResolverTest {
   @Test
   void onlyPublicAddressesArePublic() throws Exception {
     for (String address :
-        List.of("127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1", "fd00::1", "fe80::1", "::ffff:127.0.0.1")) {
+        List.of(
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "::1",
+            "fd00::1",
+            "fe80::1",
+            "::ffff:127.0.0.1")) {
       assertFalse(CcipGateway.isPublic(java.net.InetAddress.getByName(address)), address);
     }
     for (String address : List.of("8.8.8.8", "1.1.1.1", "2606:4700:4700::1111")) {
@@ -314,7 +346,8 @@ class EnsNameResolverTest {
 
   @Test
   void anUnreachableGatewayFailsTheStage() {
-    ExecutionException failure = assertThrows(ExecutionException.class, () -> resolve("d.down.eth"));
+    ExecutionException failure =
+        assertThrows(ExecutionException.class, () -> resolve("d.down.eth"));
     assertInstanceOf(ChainUnavailableException.class, failure.getCause());
   }
 
@@ -323,9 +356,12 @@ class EnsNameResolverTest {
     String deadRpc = "http://127.0.0.1:" + TestChain.freePort();
     try (EnsNameResolver resolver =
         new EnsNameResolver(ChainReader.connect(deadRpc, Duration.ofSeconds(2)), config())) {
-      ExecutionException failure = assertThrows(ExecutionException.class, () -> await(resolver.resolveAddress("alice.eth")));
+      ExecutionException failure =
+          assertThrows(ExecutionException.class, () -> await(resolver.resolveAddress("alice.eth")));
       assertInstanceOf(ChainUnavailableException.class, failure.getCause());
-      failure = assertThrows(ExecutionException.class, () -> await(resolver.text("alice.eth", PROFILE_KEY)));
+      failure =
+          assertThrows(
+              ExecutionException.class, () -> await(resolver.text("alice.eth", PROFILE_KEY)));
       assertInstanceOf(ChainUnavailableException.class, failure.getCause());
 
       String address = "0x" + "ab".repeat(20);
@@ -338,8 +374,10 @@ class EnsNameResolverTest {
   void aChainWithoutTheRegistryFailsTheStage() {
     EnsConfig noRegistry = config().withRegistry(chain.account(9));
     try (EnsNameResolver resolver =
-        new EnsNameResolver(ChainReader.connect(chain.rpcUrl(), Duration.ofSeconds(5)), noRegistry)) {
-      ExecutionException failure = assertThrows(ExecutionException.class, () -> await(resolver.resolveAddress("alice.eth")));
+        new EnsNameResolver(
+            ChainReader.connect(chain.rpcUrl(), Duration.ofSeconds(5)), noRegistry)) {
+      ExecutionException failure =
+          assertThrows(ExecutionException.class, () -> await(resolver.resolveAddress("alice.eth")));
       assertInstanceOf(ChainUnavailableException.class, failure.getCause());
     }
   }
@@ -365,7 +403,11 @@ class EnsNameResolverTest {
     AtomicLong now = new AtomicLong();
     EnsConfig config = config().withTtls(Duration.ofMinutes(5), Duration.ofSeconds(30));
     try (EnsNameResolver resolver =
-        new EnsNameResolver(new ChainReader(rpc), config, CcipGateway.create(Duration.ofSeconds(5), 1 << 16, true), now::get)) {
+        new EnsNameResolver(
+            new ChainReader(rpc),
+            config,
+            CcipGateway.create(Duration.ofSeconds(5), 1 << 16, true),
+            now::get)) {
       assertEquals(checksummed(ALICE), await(resolver.resolveAddress("alice.eth")));
       int firstLookup = rpc.requests.get();
       assertTrue(firstLookup >= 3, "registry, supportsInterface and addr: " + firstLookup);
@@ -418,7 +460,8 @@ class EnsNameResolverTest {
     assertFalse(NameResolvers.fromConfig("").resolvesChainNames());
 
     NameResolver fromEnv =
-        NameResolvers.fromEnvironment(java.util.Map.of("RPC", chain.rpcUrl(), "ENS_REGISTRY", ens.registry));
+        NameResolvers.fromEnvironment(
+            java.util.Map.of("RPC", chain.rpcUrl(), "ENS_REGISTRY", ens.registry));
     try (EnsNameResolver ens = assertInstanceOf(EnsNameResolver.class, fromEnv)) {
       assertTrue(ens.resolvesChainNames());
       assertEquals(checksummed(ALICE), await(ens.resolveAddress("alice.eth")));
@@ -427,11 +470,14 @@ class EnsNameResolverTest {
 
   @Test
   void theDefaultRegistryIsMainnets() {
-    assertEquals(EnsConfig.MAINNET_REGISTRY, EnsConfig.fromEnvironment(java.util.Map.of()).registryAddress());
+    assertEquals(
+        EnsConfig.MAINNET_REGISTRY,
+        EnsConfig.fromEnvironment(java.util.Map.of()).registryAddress());
     assertEquals(
         Duration.ofSeconds(60),
         EnsConfig.fromEnvironment(java.util.Map.of("ENS_CACHE_TTL_SECONDS", "60")).positiveTtl());
     assertThrows(
-        IllegalArgumentException.class, () -> EnsConfig.fromEnvironment(java.util.Map.of("ENS_CACHE_SIZE", "lots")));
+        IllegalArgumentException.class,
+        () -> EnsConfig.fromEnvironment(java.util.Map.of("ENS_CACHE_SIZE", "lots")));
   }
 }

@@ -30,16 +30,20 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.protocol.http.HttpService;
 
 /**
- * A real local Ethereum chain for the tests: ganache 7.9 from {@code node/src/test/chain} (installed
- * by the Maven build), started once per test JVM on a free loopback port with its deterministic
- * accounts, and stopped when the run ends. Test contracts come from {@code test-contracts.json},
- * compiled from {@code node/src/test/chain/contracts} by the same build step.
+ * A real local Ethereum chain for the tests: ganache 7.9 from {@code node/src/test/chain}
+ * (installed by the Maven build), started once per test JVM on a free loopback port with its
+ * deterministic accounts, and stopped when the run ends. Test contracts come from {@code
+ * test-contracts.json}, compiled from {@code node/src/test/chain/contracts} by the same build step.
  */
 public final class TestChain implements AutoCloseable {
 
-  /** JUnit glue: {@code @ExtendWith(TestChain.Extension.class)} and take a {@code TestChain} parameter. */
+  /**
+   * JUnit glue: {@code @ExtendWith(TestChain.Extension.class)} and take a {@code TestChain}
+   * parameter.
+   */
   public static final class Extension implements ParameterResolver {
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(TestChain.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+        ExtensionContext.Namespace.create(TestChain.class);
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -48,7 +52,10 @@ public final class TestChain implements AutoCloseable {
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-      return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(TestChain.class, k -> start(), TestChain.class);
+      return context
+          .getRoot()
+          .getStore(NAMESPACE)
+          .getOrComputeIfAbsent(TestChain.class, k -> start(), TestChain.class);
     }
   }
 
@@ -73,7 +80,8 @@ public final class TestChain implements AutoCloseable {
     Path chainDir = chainDir();
     Path cli = chainDir.resolve("node_modules/ganache/dist/node/cli.js");
     if (!Files.isRegularFile(cli)) {
-      throw new IllegalStateException(cli + " is missing: run the Maven build (generate-test-resources installs it)");
+      throw new IllegalStateException(
+          cli + " is missing: run the Maven build (generate-test-resources installs it)");
     }
     JsonNode contracts = loadContracts();
     int port = freePort();
@@ -82,16 +90,21 @@ public final class TestChain implements AutoCloseable {
       Files.createDirectories(logFile.getParent());
       Process process =
           new ProcessBuilder(
-                  "node", cli.toString(),
-                  "--server.host", "127.0.0.1",
-                  "--server.port", Integer.toString(port),
+                  "node",
+                  cli.toString(),
+                  "--server.host",
+                  "127.0.0.1",
+                  "--server.port",
+                  Integer.toString(port),
                   "--wallet.deterministic",
-                  "--chain.chainId", "1337",
+                  "--chain.chainId",
+                  "1337",
                   "--logging.quiet")
               .redirectErrorStream(true)
               .redirectOutput(logFile.toFile())
               .start();
-      // Should the JVM end without JUnit closing the store (an interrupted run), ganache still goes.
+      // Should the JVM end without JUnit closing the store (an interrupted run), ganache still
+      // goes.
       Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "stop-ganache"));
       String rpcUrl = "http://127.0.0.1:" + port;
       List<String> accounts = awaitAccounts(process, rpcUrl, logFile);
@@ -107,13 +120,16 @@ public final class TestChain implements AutoCloseable {
         return candidate.toAbsolutePath();
       }
     }
-    throw new IllegalStateException("node/src/test/chain not found from " + Path.of("").toAbsolutePath());
+    throw new IllegalStateException(
+        "node/src/test/chain not found from " + Path.of("").toAbsolutePath());
   }
 
   private static JsonNode loadContracts() {
     try (InputStream in = TestChain.class.getResourceAsStream("test-contracts.json")) {
       if (in == null) {
-        throw new IllegalStateException("test-contracts.json is missing: run the Maven build (generate-test-resources compiles it)");
+        throw new IllegalStateException(
+            "test-contracts.json is missing: run the Maven build (generate-test-resources compiles"
+                + " it)");
       }
       return JSON.readTree(in);
     } catch (IOException e) {
@@ -129,12 +145,15 @@ public final class TestChain implements AutoCloseable {
     }
   }
 
-  private static List<String> awaitAccounts(Process process, String rpcUrl, Path logFile) throws IOException {
+  private static List<String> awaitAccounts(Process process, String rpcUrl, Path logFile)
+      throws IOException {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(rpcUrl))
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_accounts\",\"params\":[]}"))
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_accounts\",\"params\":[]}"))
             .timeout(Duration.ofSeconds(2))
             .build();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
@@ -162,7 +181,8 @@ public final class TestChain implements AutoCloseable {
       }
     }
     process.destroyForcibly();
-    throw new IllegalStateException("ganache did not answer within 40 s: " + Files.readString(logFile));
+    throw new IllegalStateException(
+        "ganache did not answer within 40 s: " + Files.readString(logFile));
   }
 
   String rpcUrl() {
@@ -180,15 +200,21 @@ public final class TestChain implements AutoCloseable {
     if (compiled == null) {
       throw new IllegalArgumentException("no compiled contract " + contract);
     }
-    String data = compiled.get("bytecode").asText() + FunctionEncoder.encodeConstructor(List.of(constructorArguments));
-    TransactionReceipt receipt = mined(Transaction.createContractTransaction(account(0), null, null, GAS, BigInteger.ZERO, data));
+    String data =
+        compiled.get("bytecode").asText()
+            + FunctionEncoder.encodeConstructor(List.of(constructorArguments));
+    TransactionReceipt receipt =
+        mined(
+            Transaction.createContractTransaction(
+                account(0), null, null, GAS, BigInteger.ZERO, data));
     return receipt.getContractAddress();
   }
 
   /** Sends {@code function(arguments)} to {@code to} from account 0 and waits for it to succeed. */
   @SuppressWarnings({"rawtypes", "unchecked"})
   void send(String to, String function, Type<?>... arguments) {
-    String data = FunctionEncoder.encode(new Function(function, (List) List.of(arguments), List.of()));
+    String data =
+        FunctionEncoder.encode(new Function(function, (List) List.of(arguments), List.of()));
     mined(Transaction.createFunctionCallTransaction(account(0), null, null, GAS, to, data));
   }
 
@@ -204,7 +230,11 @@ public final class TestChain implements AutoCloseable {
       }
       // ganache mines each transaction before answering, so the receipt is there at once.
       TransactionReceipt receipt =
-          web3j.ethGetTransactionReceipt(sent.getTransactionHash()).send().getTransactionReceipt().orElseThrow();
+          web3j
+              .ethGetTransactionReceipt(sent.getTransactionHash())
+              .send()
+              .getTransactionReceipt()
+              .orElseThrow();
       if (!receipt.isStatusOK()) {
         throw new IllegalStateException("transaction reverted: " + receipt);
       }

@@ -30,9 +30,9 @@ import org.web3j.abi.datatypes.generated.Bytes32;
  * resolver's {@code resolve(bytes name, bytes data)} call data by GET ({@code /get/{sender}/{data}}
  * with an optional {@code .json}) or POST ({@code /post}, JSON {@code {data, sender}}), answers
  * {@code addr} and {@code text} from its own records, and wraps the answer as the test resolver's
- * callback expects: {@code abi.encode(bytes result, bytes32 keccak256(callData))}. {@code /fail500/…}
- * always answers 500, {@code /missing/…} 404, and {@code /redirect/<n>/…} redirects n times before
- * answering. ABI work here uses web3j's codec, not the relay's.
+ * callback expects: {@code abi.encode(bytes result, bytes32 keccak256(callData))}. {@code
+ * /fail500/…} always answers 500, {@code /missing/…} 404, and {@code /redirect/<n>/…} redirects n
+ * times before answering. ABI work here uses web3j's codec, not the relay's.
  */
 final class TestGateway implements AutoCloseable {
 
@@ -98,7 +98,9 @@ final class TestGateway implements AutoCloseable {
         String[] parts = path.split("/");
         int left = Integer.parseInt(parts[2]);
         if (left > 0) {
-          exchange.getResponseHeaders().set("Location", "/redirect/" + (left - 1) + "/" + sender + "/" + data);
+          exchange
+              .getResponseHeaders()
+              .set("Location", "/redirect/" + (left - 1) + "/" + sender + "/" + data);
           exchange.sendResponseHeaders(302, -1);
           return;
         }
@@ -137,7 +139,8 @@ final class TestGateway implements AutoCloseable {
     }
     String arguments = Hex.prefixed(Arrays.copyOfRange(callData, 4, callData.length));
     return FunctionReturnDecoder.decode(
-        arguments, (List) List.of(new TypeReference<DynamicBytes>() {}, new TypeReference<DynamicBytes>() {}));
+        arguments,
+        (List) List.of(new TypeReference<DynamicBytes>() {}, new TypeReference<DynamicBytes>() {}));
   }
 
   @SuppressWarnings({"rawtypes", "unchecked"})
@@ -154,7 +157,9 @@ final class TestGateway implements AutoCloseable {
               Hex.prefixed(Arrays.copyOfRange(inner, 4, inner.length)),
               (List) List.of(new TypeReference<Bytes32>() {}, new TypeReference<Utf8String>() {}));
       String key = ((Utf8String) args.get(1)).getValue();
-      encoded = FunctionEncoder.encodeConstructor(List.of(new Utf8String(texts.getOrDefault(name + "\u0000" + key, ""))));
+      encoded =
+          FunctionEncoder.encodeConstructor(
+              List.of(new Utf8String(texts.getOrDefault(name + "\u0000" + key, ""))));
     } else {
       throw new IllegalArgumentException("unsupported record " + selector);
     }

@@ -19,20 +19,34 @@ class TtlCacheTest {
   private final AtomicInteger loads = new AtomicInteger();
 
   private TtlCache<String, Optional<String>> cache(int size) {
-    return new TtlCache<>(size, Duration.ofMinutes(5), Duration.ofSeconds(30), Optional::isPresent, now::get);
+    return new TtlCache<>(
+        size, Duration.ofMinutes(5), Duration.ofSeconds(30), Optional::isPresent, now::get);
   }
 
   private CompletionStage<Optional<String>> load(String key) {
     loads.incrementAndGet();
-    return CompletableFuture.completedFuture(key.startsWith("known") ? Optional.of(key.toUpperCase()) : Optional.empty());
+    return CompletableFuture.completedFuture(
+        key.startsWith("known") ? Optional.of(key.toUpperCase()) : Optional.empty());
   }
 
   @Test
   void sharesOneLoadBetweenConcurrentCallers() throws Exception {
     TtlCache<String, Optional<String>> cache = cache(10);
     CompletableFuture<Optional<String>> pending = new CompletableFuture<>();
-    CompletionStage<Optional<String>> first = cache.get("known", k -> { loads.incrementAndGet(); return pending; });
-    CompletionStage<Optional<String>> second = cache.get("known", k -> { loads.incrementAndGet(); return pending; });
+    CompletionStage<Optional<String>> first =
+        cache.get(
+            "known",
+            k -> {
+              loads.incrementAndGet();
+              return pending;
+            });
+    CompletionStage<Optional<String>> second =
+        cache.get(
+            "known",
+            k -> {
+              loads.incrementAndGet();
+              return pending;
+            });
     assertEquals(1, loads.get());
     pending.complete(Optional.of("A"));
     assertEquals(Optional.of("A"), first.toCompletableFuture().get());
@@ -52,7 +66,12 @@ class TtlCacheTest {
   void failuresAreNotKept() {
     TtlCache<String, Optional<String>> cache = cache(10);
     CompletionStage<Optional<String>> failed =
-        cache.get("known", k -> { loads.incrementAndGet(); return CompletableFuture.failedFuture(new ChainUnavailableException("down")); });
+        cache.get(
+            "known",
+            k -> {
+              loads.incrementAndGet();
+              return CompletableFuture.failedFuture(new ChainUnavailableException("down"));
+            });
     assertThrows(ExecutionException.class, () -> failed.toCompletableFuture().get());
     cache.get("known", this::load);
     assertEquals(2, loads.get());
