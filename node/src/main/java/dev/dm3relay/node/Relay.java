@@ -18,7 +18,9 @@ import dev.dm3relay.node.cluster.LiveBridge;
 import dev.dm3relay.node.delivery.SpamFilter;
 import dev.dm3relay.node.delivery.SubmitResult;
 import dev.dm3relay.node.delivery.Submissions;
-import dev.dm3relay.node.ens.ChainlessNameResolver;
+import dev.dm3relay.node.ens.EnsConfig;
+import dev.dm3relay.node.ens.NameResolvers;
+import dev.dm3relay.node.ens.SpamRules;
 import dev.dm3relay.node.ens.NameResolver;
 import dev.dm3relay.node.live.ClientEventHandler;
 import dev.dm3relay.node.live.LiveConfig;
@@ -74,6 +76,7 @@ public final class Relay implements AutoCloseable {
   private final CassandraDeliveryMetrics metrics;
   private final EphemeralKeyPool ephemeralKeys;
   private final LiveConnections live;
+  private final NameResolver names;
 
   private Relay(
       CassandraStorage storage,
@@ -83,7 +86,8 @@ public final class Relay implements AutoCloseable {
       ApiSettings settings,
       CassandraDeliveryMetrics metrics,
       EphemeralKeyPool ephemeralKeys,
-      LiveConnections live) {
+      LiveConnections live,
+      NameResolver names) {
     this.storage = storage;
     this.system = system;
     this.binding = binding;
@@ -92,6 +96,7 @@ public final class Relay implements AutoCloseable {
     this.metrics = metrics;
     this.ephemeralKeys = ephemeralKeys;
     this.live = live;
+    this.names = names;
   }
 
   /** Starts a relay node and returns once its HTTP port is bound. */
@@ -143,14 +148,22 @@ public final class Relay implements AutoCloseable {
 
     EphemeralKeyPool ephemeralKeys = new EphemeralKeyPool(4096);
     DeliveryService deliveryService = new DeliveryService(identity, ephemeralKeys);
-    NameResolver names = new ChainlessNameResolver();
+    NameResolver names =
+        NameResolvers.fromConfig(config.getString("dm3relay.ens.rpc"), EnsConfig.fromEnvironment(System.getenv()));
+    SpamFilter spamFilter =
+        NameResolvers.spamFilter(
+            names,
+            account ->
+                account.spamFilterRulesJson() == null
+                    ? Optional.empty()
+                    : Optional.of(SpamRules.fromJson(Json.parse(account.spamFilterRulesJson()))));
     // Pushes go through cluster pub-sub: the receiver's socket may be on another node.
     LiveBridge bridge = LiveBridge.create(system);
     LiveConnections live = new LiveConnections(bridge);
     bridge.start(system, live);
     Submissions submissions =
         new Submissions(
-            deliveryService, settings::sizeLimit, names, mailboxService, SpamFilter.NO_RULES, bridge, probe::reachable, clock);
+            deliveryService, settings::sizeLimit, names, mailboxService, spamFilter, bridge, probe::reachable, clock);
     Sessions sessions =
         new Sessions(identity.jwt(), names, mailboxService, new CassandraChallengeLedger(session, keyspace), clock);
 
@@ -187,7 +200,7 @@ public final class Relay implements AutoCloseable {
         binding.localAddress(),
         managementPort,
         identity.signingPublicKeyBase64());
-    return new Relay(storage, system, binding, identity, settings, metrics, ephemeralKeys, live);
+    return new Relay(storage, system, binding, identity, settings, metrics, ephemeralKeys, live, names);
   }
 
   /** Socket.IO handshakes carry {@code {"account":{"ensName":…},"token":…}}: the reference's checkToken. */
@@ -294,6 +307,13 @@ public final class Relay implements AutoCloseable {
     system.terminate();
     awaitTermination(system, Duration.ofSeconds(60));
     ephemeralKeys.close();
+    if (names instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        log.warn("closing the name resolver failed: {}", e.toString());
+      }
+    }
     storage.close();
   }
 
