@@ -72,6 +72,14 @@ public final class EmbeddedCassandra implements AutoCloseable {
       }
       terminate(running, settings.stopTimeout());
     }
+    if (CqlPing.answers(settings.host(), settings.cqlPort(), Duration.ofSeconds(1))) {
+      // Not ours (no live pid file for this data dir): starting would fail on the port, and the
+      // CQL check below would then be answered by the stranger.
+      throw new IllegalStateException(
+          "Port " + settings.cqlPort() + " on " + settings.host() + " already serves CQL for another Cassandra;"
+              + " set CASSANDRA_EMBEDDED_CQL_PORT (and CASSANDRA_EMBEDDED_STORAGE_PORT) to free ports,"
+              + " or CASSANDRA_CONTACT_POINTS to use that Cassandra");
+    }
     ProcessHandle launched = launch(settings);
     if (!awaitCql(settings, launched, settings.startTimeout())) {
       boolean died = !launched.isAlive();

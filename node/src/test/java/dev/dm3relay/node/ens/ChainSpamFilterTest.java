@@ -28,7 +28,7 @@ import org.web3j.abi.datatypes.generated.Uint256;
 @ExtendWith(TestChain.Extension.class)
 class ChainSpamFilterTest {
 
-  private static final Account RECEIVER = new Account("0x" + "12".repeat(20), null, null, 0L);
+  private static final Account RECEIVER = new Account("0x" + "12".repeat(20), null, null, null);
   private static final BigInteger FUNDED_WEI = BigInteger.valueOf(12_345);
   private static final BigInteger TOKENS = BigInteger.valueOf(500);
 
