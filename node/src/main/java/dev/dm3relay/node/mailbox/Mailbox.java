@@ -45,14 +45,14 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY =
       EntityTypeKey.create(Command.class, "Mailbox");
 
-  /** Hashes per {@link MessagesExpired} event, so one event stays small however much expires. */
-  static final int EXPIRED_HASHES_PER_EVENT = 500;
+  /** Hashes per MessagesExpired/MessagesAcknowledged event: one event stays small however many. */
+  static final int HASHES_PER_EVENT = 500;
 
   // ----------------------------------------------------------------------------------- commands
 
   public sealed interface Command extends CborSerializable
       permits RegisterProfile, SetProfileExtension, SetSpamFilterRules, SetNotificationChannels,
-          GetAccount, BufferEnvelope, AcknowledgeMessage, ExpireMessages,
+          GetAccount, BufferEnvelope, AcknowledgeMessage, AcknowledgeMessages, ExpireMessages,
           ListIncoming, BodyStored, BodyStoreFailed, PersistStoredBodies, ExpiryTick {}
 
   /** Register or replace the account's signed profile (an opaque JSON string here). */
@@ -80,6 +80,16 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
   /** Remove the message with this hash from this sender; an unknown pair is harmless. */
   public record AcknowledgeMessage(
       String senderName, String messageHash, ActorRef<StatusReply<Acknowledged>> replyTo)
+      implements Command {}
+
+  /** One acknowledgement: the sender's name as the client saw it and the envelope's message hash. */
+  public record Ack(String senderName, String messageHash) implements CborSerializable {}
+
+  /**
+   * A client's whole acknowledgement sync at once: one event and one journal write for all of
+   * them. Unknown pairs are skipped.
+   */
+  public record AcknowledgeMessages(List<Ack> acks, ActorRef<StatusReply<AcknowledgedMany>> replyTo)
       implements Command {}
 
   /** Remove every message older than messageTTL now (the entity also does this on its own). */
@@ -119,6 +129,8 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
 
   public record Acknowledged(boolean removed) implements CborSerializable {}
 
+  public record AcknowledgedMany(int removed) implements CborSerializable {}
+
   public record Expired(int count) implements CborSerializable {}
 
   public record Incoming(List<StoredMessage> messages) implements CborSerializable {}
@@ -127,7 +139,7 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
 
   public sealed interface Event extends CborSerializable
       permits ProfileRegistered, ProfileExtensionSet, SpamFilterRulesSet, NotificationChannelsSet,
-          EnvelopeBuffered, MessageAcknowledged, MessagesExpired {}
+          EnvelopeBuffered, MessageAcknowledged, MessagesAcknowledged, MessagesExpired {}
 
   public record ProfileRegistered(String signedProfileJson) implements Event {}
 
@@ -140,6 +152,8 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
   public record EnvelopeBuffered(StoredMessage message) implements Event {}
 
   public record MessageAcknowledged(String messageHash) implements Event {}
+
+  public record MessagesAcknowledged(List<String> messageHashes) implements Event {}
 
   public record MessagesExpired(List<String> messageHashes) implements Event {}
 
@@ -317,6 +331,7 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
         .onCommand(BodyStoreFailed.class, this::onBodyStoreFailed)
         .onCommand(PersistStoredBodies.class, (state, cmd) -> persistStoredBodies(state))
         .onCommand(AcknowledgeMessage.class, this::onAcknowledge)
+        .onCommand(AcknowledgeMessages.class, this::onAcknowledgeMany)
         .onCommand(ExpireMessages.class, (state, cmd) -> expire(state, cmd.replyTo()))
         .onCommand(ExpiryTick.class, (state, cmd) -> expire(state, null))
         .onCommand(ListIncoming.class, this::onListIncoming)
@@ -452,6 +467,36 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
             });
   }
 
+  private Effect<Event, State> onAcknowledgeMany(State state, AcknowledgeMessages cmd) {
+    List<StoredMessage> matched = new ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (Ack ack : cmd.acks()) {
+      StoredMessage m = state.message(ack.messageHash());
+      if (m != null && m.senderName().equals(ack.senderName()) && seen.add(m.messageHash())) {
+        matched.add(m);
+      }
+    }
+    if (matched.isEmpty()) {
+      cmd.replyTo().tell(StatusReply.success(new AcknowledgedMany(0)));
+      return Effect().none();
+    }
+    List<Event> events = new ArrayList<>();
+    for (int from = 0; from < matched.size(); from += HASHES_PER_EVENT) {
+      events.add(
+          new MessagesAcknowledged(
+              matched.subList(from, Math.min(matched.size(), from + HASHES_PER_EVENT)).stream()
+                  .map(StoredMessage::messageHash)
+                  .toList()));
+    }
+    return Effect()
+        .persist(events)
+        .thenRun(
+            s -> {
+              cmd.replyTo().tell(StatusReply.success(new AcknowledgedMany(matched.size())));
+              deleteBodies(matched.stream().map(StoredMessage::bodyKey).toList());
+            });
+  }
+
   private Effect<Event, State> expire(State state, ActorRef<StatusReply<Expired>> replyTo) {
     List<StoredMessage> due =
         settings.messageTtl().isZero()
@@ -464,10 +509,10 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
       return Effect().none();
     }
     List<Event> events = new ArrayList<>();
-    for (int from = 0; from < due.size(); from += EXPIRED_HASHES_PER_EVENT) {
+    for (int from = 0; from < due.size(); from += HASHES_PER_EVENT) {
       events.add(
           new MessagesExpired(
-              due.subList(from, Math.min(due.size(), from + EXPIRED_HASHES_PER_EVENT)).stream()
+              due.subList(from, Math.min(due.size(), from + HASHES_PER_EVENT)).stream()
                   .map(StoredMessage::messageHash)
                   .toList()));
     }
@@ -552,6 +597,12 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
             MessageAcknowledged.class,
             (state, e) -> {
               state.remove(e.messageHash());
+              return state;
+            })
+        .onEvent(
+            MessagesAcknowledged.class,
+            (state, e) -> {
+              e.messageHashes().forEach(state::remove);
               return state;
             })
         .onEvent(

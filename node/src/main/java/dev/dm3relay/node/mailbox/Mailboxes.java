@@ -81,6 +81,14 @@ public final class Mailboxes {
             r -> new Mailbox.AcknowledgeMessage(senderName, messageHash, r), settings.askTimeout());
   }
 
+  /** All acknowledgements of one sync in one journal write; returns how many were removed. */
+  public CompletionStage<Integer> acknowledgeAll(String address, List<Mailbox.Ack> acks) {
+    return mailbox(address)
+        .<Mailbox.AcknowledgedMany>askWithStatus(
+            r -> new Mailbox.AcknowledgeMessages(List.copyOf(acks), r), settings.askTimeout())
+        .thenApply(Mailbox.AcknowledgedMany::removed);
+  }
+
   public CompletionStage<Mailbox.Expired> expire(String address) {
     return mailbox(address).askWithStatus(Mailbox.ExpireMessages::new, settings.askTimeout());
   }

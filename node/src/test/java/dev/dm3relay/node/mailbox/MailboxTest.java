@@ -9,6 +9,7 @@ import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
@@ -108,6 +109,29 @@ class MailboxTest {
     assertEquals(new Mailbox.MessageAcknowledged("0xaa"), ack.event());
     assertEquals(List.of("0xbb"), mailbox.getState().messages().stream().map(StoredMessage::messageHash).toList());
     assertFalse(bodies.bodies.containsKey(ADDRESS + "/0xaa"));
+  }
+
+  @Test
+  void aWholeAckSyncIsOneEventAndSkipsUnknownPairs() {
+    start(MailboxSettings.defaults());
+    buffer(envelope("bob.eth", "0x01"));
+    buffer(envelope("bob.eth", "0x02"));
+    buffer(envelope("carol.eth", "0x03"));
+    var acked =
+        mailbox.<StatusReply<Mailbox.AcknowledgedMany>>runCommand(
+            r ->
+                new Mailbox.AcknowledgeMessages(
+                    List.of(
+                        new Mailbox.Ack("bob.eth", "0x01"),
+                        new Mailbox.Ack("bob.eth", "0x01"), // repeated in the same sync
+                        new Mailbox.Ack("eve.eth", "0x02"), // wrong sender
+                        new Mailbox.Ack("carol.eth", "0x03"),
+                        new Mailbox.Ack("carol.eth", "0x99")), // unknown
+                    r));
+    assertEquals(2, acked.reply().getValue().removed());
+    assertEquals(new Mailbox.MessagesAcknowledged(List.of("0x01", "0x03")), acked.event());
+    assertEquals(List.of("0x02"), mailbox.getState().messages().stream().map(StoredMessage::messageHash).toList());
+    assertEquals(Set.of(ADDRESS + "/0x02"), bodies.bodies.keySet());
   }
 
   @Test

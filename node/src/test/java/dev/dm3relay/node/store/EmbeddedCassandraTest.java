@@ -109,6 +109,18 @@ class EmbeddedCassandraTest {
   }
 
   @Test
+  void aSecondRelayOnTheSameDataDirIsRefusedBeforeItTouchesCassandra() {
+    CassandraStorage shared = EmbeddedCassandraExtension.storage();
+    long began = System.nanoTime();
+    IllegalStateException refused =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalStateException.class, () -> CassandraStorage.start(shared.settings()));
+    assertTrue(refused.getMessage().startsWith("Another relay uses"), refused.getMessage());
+    assertTrue(Duration.ofNanos(System.nanoTime() - began).toSeconds() < 2, "refused at once");
+    assertTrue(EmbeddedCassandraExtension.cassandra().isRunning(), "the owner's Cassandra is untouched");
+  }
+
+  @Test
   void pidFileNamingAnotherProcessIsNeverAdopted() throws Exception {
     Path dataDir = Path.of("target", "test-data", "foreign-pid-" + System.nanoTime());
     Files.createDirectories(dataDir);
