@@ -18,7 +18,7 @@ final class ActivePrimitives {
 
   private static final Logger LOG = Logger.getLogger(ActivePrimitives.class.getName());
 
-  static final CryptoPrimitives PURE_JAVA = new BouncyCastlePrimitives();
+  static final CryptoPrimitives PURE_JAVA = new PureJavaPrimitives();
 
   static final CryptoPrimitives INSTANCE = choose(System.getProperty(PROPERTY, "auto"));
 
