@@ -1,14 +1,7 @@
 package dev.dm3relay.protocol.crypto.bench;
 
-import dev.dm3relay.protocol.crypto.AsymmetricEncryption;
-import dev.dm3relay.protocol.crypto.Ed25519;
 import dev.dm3relay.protocol.crypto.EphemeralKeyPool;
-import dev.dm3relay.protocol.crypto.Ethereum;
-import dev.dm3relay.protocol.crypto.Hashes;
-import dev.dm3relay.protocol.crypto.Hex;
 import dev.dm3relay.protocol.crypto.SealedPayload;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -64,20 +57,6 @@ public class CryptoPipelineBenchmark {
 
   @Benchmark
   public SealedPayload perMessage() {
-    byte[] deliveryInformationJson = AsymmetricEncryption.decrypt(BenchmarkData.DS_ENCRYPTION, deliveryInformation);
-    if (deliveryInformationJson.length != BenchmarkData.DELIVERY_INFORMATION.length) {
-      throw new IllegalStateException("DeliveryInformation did not round-trip");
-    }
-    long incommingTimestamp = timestamp++;
-    String messageHash = Hex.prefixed(Ethereum.eip191Hash(envelopeMessage));
-    String signedText = Hashes.sha256Hex(
-        "{\"incommingTimestamp\":" + incommingTimestamp + ",\"messageHash\":\"" + messageHash + "\"}");
-    String signature = Base64.getEncoder().encodeToString(
-        Ed25519.sign(BenchmarkData.DS_SIGNING_PRIVATE, signedText.getBytes(StandardCharsets.UTF_8)));
-    byte[] postmark = ("{\"incommingTimestamp\":" + incommingTimestamp + ",\"messageHash\":\"" + messageHash
-        + "\",\"signature\":\"" + signature + "\"}").getBytes(StandardCharsets.UTF_8);
-    return pool == null
-        ? AsymmetricEncryption.encrypt(BenchmarkData.BOB_ENCRYPTION_PUBLIC, postmark)
-        : AsymmetricEncryption.encrypt(BenchmarkData.BOB_ENCRYPTION_PUBLIC, postmark, pool);
+    return RelayCryptoPipeline.perMessage(deliveryInformation, envelopeMessage, timestamp++, pool);
   }
 }
