@@ -2,17 +2,35 @@ package dev.dm3relay.node;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Entry point of {@code dm3-relay.jar}. */
+/** Entry point of {@code dm3-relay.jar}: {@code java -jar dm3-relay.jar [--version]}. */
 public final class Main {
 
   private Main() {}
 
   public static void main(String[] args) {
-    // The relay itself arrives with the mailbox and delivery-API issues; until then the jar
-    // honours the launch contract by reporting its version and exiting cleanly.
-    System.out.println("dm3-relay " + version());
+    if (Arrays.asList(args).contains("--version")) {
+      System.out.println("dm3-relay " + version());
+      return;
+    }
+    Logger log = LoggerFactory.getLogger(Main.class);
+    log.info("dm3-relay {} starting", version());
+    Relay relay;
+    try {
+      relay = Relay.start(RelayConfig.load());
+    } catch (RuntimeException e) {
+      log.error("dm3-relay failed to start: {}", e.getMessage(), e);
+      System.exit(1);
+      return;
+    }
+    // SIGTERM/SIGINT: Pekko's JVM hook runs coordinated shutdown (unbind, hand shards over); this
+    // hook then stops the embedded Cassandra, which must outlive the actor system's last writes.
+    Runtime.getRuntime().addShutdownHook(new Thread(relay::close, "dm3-relay-stop"));
+    relay.awaitTermination();
   }
 
   /** The Maven project version baked into the jar at build time. */

@@ -1,0 +1,320 @@
+package dev.dm3relay.node;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.dm3relay.node.api.ApiSettings;
+import dev.dm3relay.node.api.RelayApi;
+import dev.dm3relay.node.auth.CassandraChallengeLedger;
+import dev.dm3relay.node.auth.Sessions;
+import dev.dm3relay.node.delivery.IdentityStore;
+import dev.dm3relay.node.cluster.CassandraProbe;
+import dev.dm3relay.node.cluster.ClusterFormation;
+import dev.dm3relay.node.cluster.HttpReadinessCheck;
+import dev.dm3relay.node.cluster.LiveBridge;
+import dev.dm3relay.node.delivery.SpamFilter;
+import dev.dm3relay.node.delivery.SubmitResult;
+import dev.dm3relay.node.delivery.Submissions;
+import dev.dm3relay.node.ens.ChainlessNameResolver;
+import dev.dm3relay.node.ens.NameResolver;
+import dev.dm3relay.node.live.ClientEventHandler;
+import dev.dm3relay.node.live.LiveConfig;
+import dev.dm3relay.node.live.LiveConnections;
+import dev.dm3relay.node.live.SocketAuthenticator;
+import dev.dm3relay.node.live.SocketIoRoute;
+import dev.dm3relay.node.mailbox.CassandraEnvelopeBodies;
+import dev.dm3relay.node.mailbox.MailboxService;
+import dev.dm3relay.node.mailbox.MailboxSettings;
+import dev.dm3relay.node.mailbox.Mailboxes;
+import dev.dm3relay.node.mailbox.ShardedMailboxService;
+import dev.dm3relay.node.metrics.CassandraDeliveryMetrics;
+import dev.dm3relay.node.store.CassandraSettings;
+import dev.dm3relay.node.store.CassandraStorage;
+import dev.dm3relay.protocol.crypto.EphemeralKeyPool;
+import dev.dm3relay.protocol.delivery.DeliveryService;
+import dev.dm3relay.protocol.delivery.DeliveryServiceIdentity;
+import dev.dm3relay.protocol.ens.EnsNames;
+import dev.dm3relay.protocol.ens.InvalidNameException;
+import dev.dm3relay.protocol.json.Json;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.stream.connectors.cassandra.CassandraSessionSettings;
+import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running relay node: its Cassandra (embedded or external), actor system, sharded mailboxes,
+ * delivery API and live sockets. The composition root: everything is wired here and nowhere else.
+ */
+public final class Relay implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Relay.class);
+
+  private final CassandraStorage storage;
+  private final ActorSystem<Void> system;
+  private final ServerBinding binding;
+  private final DeliveryServiceIdentity identity;
+  private final ApiSettings settings;
+  private final CassandraDeliveryMetrics metrics;
+  private final EphemeralKeyPool ephemeralKeys;
+  private final LiveConnections live;
+
+  private Relay(
+      CassandraStorage storage,
+      ActorSystem<Void> system,
+      ServerBinding binding,
+      DeliveryServiceIdentity identity,
+      ApiSettings settings,
+      CassandraDeliveryMetrics metrics,
+      EphemeralKeyPool ephemeralKeys,
+      LiveConnections live) {
+    this.storage = storage;
+    this.system = system;
+    this.binding = binding;
+    this.identity = identity;
+    this.settings = settings;
+    this.metrics = metrics;
+    this.ephemeralKeys = ephemeralKeys;
+    this.live = live;
+  }
+
+  /** Starts a relay node and returns once its HTTP port is bound. */
+  public static Relay start(Config config) {
+    ApiSettings settings = ApiSettings.from(config);
+    DeliveryServiceIdentity identity = IdentityStore.load(config);
+    CassandraStorage storage = CassandraStorage.start(CassandraSettings.from(config));
+    ActorSystem<Void> system;
+    try {
+      Config httpLimits =
+          ConfigFactory.parseMap(Map.of("pekko.http.server.parsing.max-content-length", settings.bodyLimit()));
+      Config systemConfig =
+          httpLimits
+              .withFallback(ClusterFormation.discoveryOverrides(config))
+              .withFallback(storage.pekkoConfig())
+              .withFallback(config);
+      system = ActorSystem.create(Behaviors.empty(), "dm3-relay", systemConfig);
+    } catch (RuntimeException e) {
+      storage.close();
+      throw e;
+    }
+    try {
+      return wire(config, settings, identity, storage, system);
+    } catch (RuntimeException e) {
+      system.terminate();
+      awaitTermination(system, Duration.ofSeconds(30));
+      storage.close();
+      throw e;
+    }
+  }
+
+  private static Relay wire(
+      Config config, ApiSettings settings, DeliveryServiceIdentity identity, CassandraStorage storage, ActorSystem<Void> system) {
+    int managementPort = ClusterFormation.start(system, config);
+    String keyspace = storage.settings().keyspace();
+    Duration startTimeout = Duration.ofSeconds(60);
+    CqlSession session =
+        join(
+            CassandraSessionRegistry.get(system)
+                .sessionFor(CassandraSessionSettings.create("pekko.persistence.cassandra"))
+                .underlying(),
+            startTimeout);
+    CassandraProbe probe = CassandraProbe.get(system);
+    probe.start(system, session, Duration.ofSeconds(1));
+    CassandraEnvelopeBodies bodies = new CassandraEnvelopeBodies(session, keyspace);
+    Clock clock = Clock.systemUTC();
+    Mailboxes mailboxes = Mailboxes.init(system, MailboxSettings.from(config), bodies, clock);
+    MailboxService mailboxService = new ShardedMailboxService(mailboxes);
+
+    EphemeralKeyPool ephemeralKeys = new EphemeralKeyPool(4096);
+    DeliveryService deliveryService = new DeliveryService(identity, ephemeralKeys);
+    NameResolver names = new ChainlessNameResolver();
+    // Pushes go through cluster pub-sub: the receiver's socket may be on another node.
+    LiveBridge bridge = LiveBridge.create(system);
+    LiveConnections live = new LiveConnections(bridge);
+    bridge.start(system, live);
+    Submissions submissions =
+        new Submissions(
+            deliveryService, settings::sizeLimit, names, mailboxService, SpamFilter.NO_RULES, bridge, probe::reachable, clock);
+    Sessions sessions =
+        new Sessions(identity.jwt(), names, mailboxService, new CassandraChallengeLedger(session, keyspace), clock);
+
+    Config metricsConfig = config.getConfig("dm3relay.metrics");
+    CassandraDeliveryMetrics metrics =
+        new CassandraDeliveryMetrics(
+            session, keyspace, metricsConfig.getDuration("collection-interval"), metricsConfig.getDuration("retention"), clock::millis);
+    Duration flushEvery = metricsConfig.getDuration("flush-interval");
+    system.scheduler().scheduleAtFixedRate(flushEvery, flushEvery, metrics::flush, system.executionContext());
+
+    LiveConfig liveConfig = LiveConfig.defaults().withMaxPayloadBytes((int) Math.min(Integer.MAX_VALUE, settings.bodyLimit()));
+    var socketRoute =
+        SocketIoRoute.create(live, socketAuthenticator(sessions), socketEvents(submissions), liveConfig);
+    RelayApi api =
+        new RelayApi(settings, identity, submissions, sessions, mailboxService, names, metrics, clock, socketRoute);
+    ServerBinding binding =
+        join(Http.get(system).newServerAt(settings.host(), settings.port()).bind(api.routes()), startTimeout)
+            .addToCoordinatedShutdown(Duration.ofSeconds(10), system);
+    HttpReadinessCheck.Serving serving = HttpReadinessCheck.ID.get(Adapter.toClassic(system));
+    serving.set(true);
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseBeforeServiceUnbind(),
+            "dm3-relay-not-ready",
+            () -> {
+              // Load balancers stop sending traffic before the port closes.
+              serving.set(false);
+              return CompletableFuture.completedFuture(Done.getInstance());
+            });
+    log.info(
+        "dm3-relay {} serving {} on {} (management port {}, delivery service signing key {})",
+        Main.version(),
+        settings.publicUrl(),
+        binding.localAddress(),
+        managementPort,
+        identity.signingPublicKeyBase64());
+    return new Relay(storage, system, binding, identity, settings, metrics, ephemeralKeys, live);
+  }
+
+  /** Socket.IO handshakes carry {@code {"account":{"ensName":…},"token":…}}: the reference's checkToken. */
+  private static SocketAuthenticator socketAuthenticator(Sessions sessions) {
+    return auth -> {
+      String name = auth.path("account").path("ensName").textValue();
+      String token = auth.path("token").textValue();
+      if (name == null || token == null) {
+        return CompletableFuture.completedFuture(Optional.empty());
+      }
+      String normalized;
+      try {
+        normalized = EnsNames.normalize(name);
+      } catch (InvalidNameException e) {
+        return CompletableFuture.completedFuture(Optional.empty());
+      }
+      return sessions
+          .authorize(normalized, Optional.of("Bearer " + token))
+          .thenApply(
+              outcome ->
+                  outcome instanceof Sessions.Outcome.Granted<MailboxService.Account> granted
+                      ? Optional.of(granted.value().address())
+                      : Optional.empty());
+    };
+  }
+
+  /** The socket's {@code submitMessage}: the same pipeline as {@code dm3_submitMessage}, acked as the reference does. */
+  private static ClientEventHandler socketEvents(Submissions submissions) {
+    return (account, event, payload) -> {
+      if (!event.equals("submitMessage")) {
+        return null;
+      }
+      JsonNode envelope = payload.path("envelop");
+      if (!envelope.isObject()) {
+        return CompletableFuture.completedFuture(ack("error", "invalid schema"));
+      }
+      return submissions
+          .submit(envelope.toString())
+          .thenApply(
+              result -> {
+                if (result instanceof SubmitResult.Accepted) {
+                  return ack("response", "success");
+                }
+                SubmitResult.Rejected rejected = (SubmitResult.Rejected) result;
+                return rejected.refusal() == SubmitResult.Refusal.INVALID_SCHEMA
+                    ? ack("error", "invalid schema")
+                    : ack("error", rejected.message());
+              })
+          .exceptionally(failure -> ack("error", "the relay is unavailable, try again"));
+    };
+  }
+
+  private static JsonNode ack(String field, String value) {
+    ObjectNode ack = Json.newObject();
+    ack.put(field, value);
+    return ack;
+  }
+
+  public int port() {
+    return binding.localAddress().getPort();
+  }
+
+  public String baseUrl() {
+    return "http://" + binding.localAddress().getHostString() + ":" + port();
+  }
+
+  public DeliveryServiceIdentity identity() {
+    return identity;
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  public CassandraStorage storage() {
+    return storage;
+  }
+
+  public LiveConnections live() {
+    return live;
+  }
+
+  public ApiSettings settings() {
+    return settings;
+  }
+
+  /** Blocks until the actor system terminates (by coordinated shutdown, e.g. on SIGTERM). */
+  public void awaitTermination() {
+    awaitTermination(system, Duration.ofDays(36500));
+  }
+
+  /**
+   * Stops the node: HTTP unbinds and sharding hands its shards over (coordinated shutdown), the
+   * last metrics are written, then the embedded Cassandra (if any) stops. An external cluster is
+   * left alone.
+   */
+  @Override
+  public void close() {
+    try {
+      metrics.flush().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("final metrics flush failed: {}", e.toString());
+    }
+    system.terminate();
+    awaitTermination(system, Duration.ofSeconds(60));
+    ephemeralKeys.close();
+    storage.close();
+  }
+
+  private static void awaitTermination(ActorSystem<?> system, Duration timeout) {
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      log.warn("Actor system did not terminate within {}", timeout);
+    }
+  }
+
+  private static <T> T join(CompletionStage<T> stage, Duration timeout) {
+    try {
+      return stage.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting", e);
+    } catch (Exception e) {
+      throw new IllegalStateException("relay start failed: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package dev.dm3relay.node.api;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+
+/**
+ * The delivery API's settings ({@code dm3relay.api} in api.conf, each with an environment override).
+ *
+ * @param publicUrl the base URL clients reach this relay at: the {@code url} of the published
+ *     DeliveryServiceProfile
+ * @param sizeLimit maximum dm3 size of a submitted envelope, in bytes
+ * @param messageTtlDays days a buffered envelope is kept unacknowledged; 0 keeps it until acknowledged
+ */
+public record ApiSettings(
+    String host, int port, String publicUrl, long sizeLimit, long messageTtlDays, Duration askTimeout) {
+
+  public static ApiSettings from(Config config) {
+    Config api = config.getConfig("dm3relay.api");
+    String host = api.getString("host");
+    int port = api.getInt("port");
+    String publicUrl = api.getString("public-url");
+    if (publicUrl.isBlank()) {
+      publicUrl = "http://" + (host.equals("0.0.0.0") ? "127.0.0.1" : host) + ":" + port;
+    }
+    long sizeLimit = api.getLong("size-limit");
+    // one setting for the mailbox that expires messages and the API that reports the TTL
+    long ttlDays = config.getLong("dm3relay.mailbox.message-ttl-days");
+    if (sizeLimit <= 0) {
+      throw new IllegalArgumentException("SIZE_LIMIT must be positive");
+    }
+    if (ttlDays < 0) {
+      throw new IllegalArgumentException("MESSAGE_TTL_DAYS must be 0 (keep until acknowledged) or more");
+    }
+    return new ApiSettings(host, port, stripTrailingSlash(publicUrl), sizeLimit, ttlDays, api.getDuration("ask-timeout"));
+  }
+
+  /** {@code messageTTL} as the reference reports it: milliseconds (README, protocol choice 3). */
+  public long messageTtlMillis() {
+    return Duration.ofDays(messageTtlDays).toMillis();
+  }
+
+  /**
+   * Largest request body accepted at all. A submitted envelope travels as an escaped JSON string
+   * inside the RPC request, which can double its length; anything beyond that cannot be an
+   * envelope within the size limit, so it is refused before it is read.
+   */
+  public long bodyLimit() {
+    return 2 * sizeLimit + 64 * 1024;
+  }
+
+  private static String stripTrailingSlash(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+}

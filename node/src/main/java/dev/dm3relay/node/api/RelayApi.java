@@ -1,0 +1,548 @@
+package dev.dm3relay.node.api;
+
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dm3relay.node.auth.Sessions;
+import dev.dm3relay.node.auth.Sessions.Outcome;
+import dev.dm3relay.node.delivery.SubmitResult;
+import dev.dm3relay.node.delivery.Submissions;
+import dev.dm3relay.node.ens.NameResolver;
+import dev.dm3relay.node.mailbox.MailboxService;
+import dev.dm3relay.node.mailbox.MailboxService.Account;
+import dev.dm3relay.node.metrics.DeliveryMetrics;
+import dev.dm3relay.protocol.delivery.DeliveryServiceIdentity;
+import dev.dm3relay.protocol.ens.EnsNames;
+import dev.dm3relay.protocol.ens.InvalidNameException;
+import dev.dm3relay.protocol.json.CanonicalJson;
+import dev.dm3relay.protocol.json.Json;
+import dev.dm3relay.protocol.json.MalformedJsonException;
+import dev.dm3relay.protocol.json.Nodes;
+import dev.dm3relay.protocol.json.SchemaException;
+import dev.dm3relay.protocol.model.Acknowledgement;
+import dev.dm3relay.protocol.model.DeliveryServiceProfile;
+import dev.dm3relay.protocol.model.SignedUserProfile;
+import dev.dm3relay.protocol.profile.ProfileSignature;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpCharsets;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.MalformedRequestContentRejection;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reference delivery service's routes (§4.2–4.3) with its paths, request shapes and status
+ * codes, on Pekko HTTP. Every error is a JSON body (see {@link Responses}); a failure of storage or
+ * of the chain is a 503, never a 500 and never a stack trace.
+ */
+public final class RelayApi extends AllDirectives {
+
+  private static final Logger log = LoggerFactory.getLogger(RelayApi.class);
+
+  /** CORS is open, as in the reference: browser messengers call the relay from their own origin. */
+  private static final List<HttpHeader> CORS =
+      List.of(
+          RawHeader.create("Access-Control-Allow-Origin", "*"),
+          RawHeader.create("Access-Control-Allow-Methods", "GET,HEAD,PUT,PATCH,POST,DELETE"),
+          RawHeader.create("Access-Control-Allow-Headers", "Authorization,Content-Type"));
+
+  private static final Set<String> AUTH_BODY_FIELDS = Set.of("signature", "challenge");
+  private static final Set<String> ACK_BODY_FIELDS = Set.of("acknowledgements");
+
+  private final ApiSettings settings;
+  private final DeliveryServiceIdentity identity;
+  private final Submissions submissions;
+  private final Sessions sessions;
+  private final MailboxService mailboxes;
+  private final NameResolver names;
+  private final DeliveryMetrics metrics;
+  private final Clock clock;
+  private final Route extraRoutes;
+
+  public RelayApi(
+      ApiSettings settings,
+      DeliveryServiceIdentity identity,
+      Submissions submissions,
+      Sessions sessions,
+      MailboxService mailboxes,
+      NameResolver names,
+      DeliveryMetrics metrics,
+      Clock clock,
+      Route extraRoutes) {
+    this.settings = settings;
+    this.identity = identity;
+    this.submissions = submissions;
+    this.sessions = sessions;
+    this.mailboxes = mailboxes;
+    this.names = names;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.extraRoutes = extraRoutes;
+  }
+
+  public Route routes() {
+    return respondWithHeaders(
+        CORS,
+        () ->
+            handleExceptions(
+                exceptions(),
+                () ->
+                    handleRejections(
+                        rejections(),
+                        () ->
+                            concat(
+                                preflight(),
+                                extraRoutes,
+                                path("hello", () -> get(() -> complete(Responses.text(StatusCodes.OK, "Hello DM3")))),
+                                path("rpc", () -> post(() -> body(this::rpc))),
+                                pathPrefix("auth", () -> path(segment(), this::authRoutes)),
+                                pathPrefix("profile", () -> path(segment(), this::profileRoutes)),
+                                pathPrefix("delivery", this::deliveryRoutes),
+                                path("delivery-service-profile", () -> get(this::deliveryServiceProfile)),
+                                path("metrics", () -> get(() -> completeWith(metricsCsv())))))));
+  }
+
+  /**
+   * Answers every CORS preflight. Matched on the method inside a route (not with the {@code
+   * options} directive) so that an unknown path still gets 404, not "only OPTIONS allowed".
+   */
+  private Route preflight() {
+    return extractMethod(
+        method ->
+            method.equals(HttpMethods.OPTIONS)
+                ? complete(HttpResponse.create().withStatus(StatusCodes.NO_CONTENT))
+                : reject());
+  }
+
+  // ---- /rpc ---------------------------------------------------------------------------------
+
+  private CompletionStage<HttpResponse> rpc(String body) {
+    JsonNode request;
+    try {
+      request = Json.parse(body);
+    } catch (MalformedJsonException e) {
+      return done(Responses.error(StatusCodes.BAD_REQUEST, ErrorCode.PARSE_ERROR, "Parse error: " + e.getMessage()));
+    }
+    JsonNode method = request.isObject() ? request.get("method") : null;
+    if (method == null || !method.isTextual()) {
+      return done(Responses.error(StatusCodes.BAD_REQUEST, ErrorCode.INVALID_REQUEST, "Bad Request: method is missing"));
+    }
+    JsonNode params = request.get("params");
+    JsonNode first = params != null && params.isArray() && params.size() > 0 ? params.get(0) : null;
+    return switch (method.textValue()) {
+      case "dm3_submitMessage" -> submit(first);
+      case "dm3_getDeliveryServiceProperties" -> done(rpcResult(properties()));
+      case "dm3_getProfileExtension" -> profileExtension(first);
+      default -> done(
+          Responses.referenceError(StatusCodes.METHOD_NOT_ALLOWED, "Method not allowed", ErrorCode.METHOD_NOT_FOUND, null));
+    };
+  }
+
+  private CompletionStage<HttpResponse> submit(JsonNode envelopeParam) {
+    if (envelopeParam == null || envelopeParam.isNull()) {
+      return done(Responses.error(StatusCodes.BAD_REQUEST, ErrorCode.INVALID_PARAMS, "Envelop missing"));
+    }
+    if (!envelopeParam.isTextual()) {
+      return done(
+          Responses.error(StatusCodes.BAD_REQUEST, ErrorCode.PARSE_ERROR, "Error parsing envelop: params[0] must be the envelope as a JSON string"));
+    }
+    return submissions
+        .submit(envelopeParam.textValue())
+        .thenApply(
+            result -> {
+              if (result instanceof SubmitResult.Accepted accepted) {
+                metrics.submitted(accepted.sizeBytes());
+                return Responses.text(StatusCodes.OK, "OK");
+              }
+              return submitRefusal((SubmitResult.Rejected) result);
+            })
+        .exceptionally(failure -> unavailable("storage", failure));
+  }
+
+  /** The status and body for a refused submission; shared with the socket's submitMessage ack. */
+  HttpResponse submitRefusal(SubmitResult.Rejected rejected) {
+    String message = rejected.message();
+    return switch (rejected.refusal()) {
+      case MALFORMED_JSON -> Responses.error(StatusCodes.BAD_REQUEST, ErrorCode.PARSE_ERROR, message);
+      case INVALID_SCHEMA -> Responses.referenceError(StatusCodes.BAD_REQUEST, "invalid schema", ErrorCode.INVALID_PARAMS, message);
+      case TOO_LARGE -> Responses.error(StatusCodes.BAD_REQUEST, ErrorCode.TOO_BIG, message);
+      case CANNOT_DECRYPT, INVALID_DELIVERY_INFORMATION, RECEIVER_KEY_INVALID ->
+          Responses.error(StatusCodes.BAD_REQUEST, ErrorCode.INVALID_INPUT, message);
+      case UNRESOLVABLE_RECEIVER -> Responses.error(StatusCodes.BAD_REQUEST, ErrorCode.RESOURCE_NOT_FOUND, message + chainHint());
+      case UNKNOWN_ACCOUNT -> Responses.error(StatusCodes.BAD_REQUEST, ErrorCode.RESOURCE_NOT_FOUND, message);
+      case SPAM -> Responses.error(StatusCodes.BAD_REQUEST, ErrorCode.SPAM, message);
+      case MAILBOX_FULL -> Responses.error(StatusCodes.BAD_REQUEST, ErrorCode.LIMIT_EXCEEDED, message);
+    };
+  }
+
+  /** {@code messageTTL} (ms, as the reference reports it) and {@code sizeLimit}; nothing secret. */
+  private String properties() {
+    ObjectNode properties = Json.newObject();
+    properties.put("messageTTL", settings.messageTtlMillis());
+    properties.put("sizeLimit", settings.sizeLimit());
+    return CanonicalJson.stringify(properties);
+  }
+
+  private CompletionStage<HttpResponse> profileExtension(JsonNode nameParam) {
+    if (nameParam == null || !nameParam.isTextual()) {
+      return done(Responses.error(StatusCodes.BAD_REQUEST, ErrorCode.INVALID_PARAMS, "params[0] must be the ENS name"));
+    }
+    return withName(
+        nameParam.textValue(),
+        name ->
+            sessions
+                .account(name)
+                .thenApply(
+                    outcome ->
+                        outcome instanceof Outcome.Granted<Account> granted
+                            ? rpcResult(granted.value().extension().canonical())
+                            : Responses.referenceError(StatusCodes.BAD_REQUEST, "unknown user", ErrorCode.RESOURCE_NOT_FOUND, null))
+                .exceptionally(failure -> unavailable("name resolution or storage", failure)));
+  }
+
+  /** {@code {"jsonrpc":"2.0","result":"<json text>"}}: reference results are strings. */
+  private static HttpResponse rpcResult(String jsonText) {
+    ObjectNode body = Json.newObject();
+    body.put("jsonrpc", "2.0");
+    body.put("result", jsonText);
+    return Responses.ok(body.toString());
+  }
+
+  // ---- /auth/:name --------------------------------------------------------------------------
+
+  private Route authRoutes(String rawName) {
+    return concat(
+        get(() -> completeWith(withName(rawName, this::challenge))),
+        post(() -> body(text -> withName(rawName, name -> login(name, text)))));
+  }
+
+  private CompletionStage<HttpResponse> challenge(String name) {
+    return sessions
+        .challenge(name)
+        .thenApply(outcome -> outcome instanceof Outcome.Granted<String> g ? Responses.jsonString(g.value()) : authRefusal(outcome))
+        .exceptionally(failure -> unavailable("name resolution or storage", failure));
+  }
+
+  private CompletionStage<HttpResponse> login(String name, String body) {
+    ObjectNode request;
+    String signature;
+    String challenge;
+    try {
+      request = Nodes.object(Json.parse(body), "");
+      Nodes.noOtherFields(request, AUTH_BODY_FIELDS, "");
+      signature = Nodes.requiredString(request, "signature", "");
+      challenge = Nodes.requiredString(request, "challenge", "");
+    } catch (MalformedJsonException | SchemaException e) {
+      return done(Responses.error(StatusCodes.BAD_REQUEST, ErrorCode.INVALID_PARAMS, "Bad Request: " + e.getMessage()));
+    }
+    return sessions
+        .login(name, challenge, signature)
+        .thenApply(outcome -> outcome instanceof Outcome.Granted<String> g ? Responses.jsonString(g.value()) : authRefusal(outcome))
+        .exceptionally(failure -> unavailable("name resolution or storage", failure));
+  }
+
+  private static HttpResponse authRefusal(Outcome<?> outcome) {
+    if (outcome instanceof Outcome.Refused<?> refused) {
+      return Responses.referenceError(StatusCodes.BAD_REQUEST, refused.reason(), ErrorCode.UNAUTHORIZED, null);
+    }
+    if (outcome instanceof Outcome.Unresolvable<?> u) {
+      return Responses.referenceError(
+          StatusCodes.BAD_REQUEST, "could not resolve " + u.name(), ErrorCode.RESOURCE_NOT_FOUND, null);
+    }
+    return Responses.referenceError(StatusCodes.BAD_REQUEST, "unknown account", ErrorCode.RESOURCE_NOT_FOUND, null);
+  }
+
+  // ---- /profile/:name -----------------------------------------------------------------------
+
+  private Route profileRoutes(String rawName) {
+    return concat(
+        get(() -> completeWith(withName(rawName, this::getProfile))),
+        post(() -> body(text -> withName(rawName, name -> submitProfile(name, text)))));
+  }
+
+  private CompletionStage<HttpResponse> getProfile(String name) {
+    return names
+        .resolveAddress(name)
+        .thenCompose(
+            address -> {
+              if (address.isEmpty()) {
+                return done(unresolvable("could not get profile for " + name + ". Unable to resolve address"));
+              }
+              return mailboxes
+                  .account(address.get())
+                  .thenApply(
+                      account ->
+                          account
+                              .map(a -> Responses.ok(a.profile().canonical()))
+                              .orElseGet(() -> Responses.error(StatusCodes.NOT_FOUND, ErrorCode.RESOURCE_NOT_FOUND, "Not Found")));
+            })
+        .exceptionally(failure -> unavailable("name resolution or storage", failure));
+  }
+
+  private CompletionStage<HttpResponse> submitProfile(String name, String body) {
+    SignedUserProfile profile;
+    try {
+      profile = SignedUserProfile.fromJson(Json.parse(body));
+    } catch (MalformedJsonException | SchemaException e) {
+      return done(Responses.referenceError(StatusCodes.BAD_REQUEST, "invalid schema", ErrorCode.INVALID_PARAMS, e.getMessage()));
+    }
+    return names
+        .resolveAddress(name)
+        .thenCompose(
+            address -> {
+              if (address.isEmpty()) {
+                return done(unresolvable("could not submit profile for " + name + ". Unable to resolve address"));
+              }
+              if (!ProfileSignature.isSignedBy(profile, address.get())) {
+                ObjectNode refusal = Json.newObject();
+                refusal.put("message", "Couldn't store profile");
+                refusal.put("error", "the profile signature is not by " + address.get());
+                return done(Responses.referenceError(StatusCodes.BAD_REQUEST, refusal, ErrorCode.INVALID_INPUT, null));
+              }
+              return mailboxes
+                  .registerProfile(address.get(), profile, clock.millis())
+                  .thenApply(account -> Responses.jsonString(sessions.profileToken(account.address())));
+            })
+        .exceptionally(failure -> unavailable("name resolution or storage", failure));
+  }
+
+  private HttpResponse unresolvable(String message) {
+    ObjectNode body = Json.newObject();
+    body.put("message", message);
+    return Responses.referenceError(StatusCodes.BAD_REQUEST, body, ErrorCode.RESOURCE_NOT_FOUND, null);
+  }
+
+  // ---- /delivery/messages/... ---------------------------------------------------------------
+
+  private Route deliveryRoutes() {
+    return pathPrefix(
+        "messages",
+        () ->
+            concat(
+                path(segment("incoming").slash(segment()), rawName -> get(() -> authorized(rawName, this::incoming))),
+                path(
+                    segment().slash("contact").slash(segment()),
+                    (rawName, contact) -> get(() -> authorized(rawName, account -> conversation(account, contact)))),
+                pathPrefix(
+                    segment().slash("syncAcknowledgements"),
+                    rawName ->
+                        pathEndOrSingleSlash(
+                            () -> post(() -> authorized(rawName, account -> body(text -> acknowledge(account, text))))))));
+  }
+
+  private Route incoming(Account account) {
+    return completeWith(
+        mailboxes
+            .incoming(account.address())
+            .thenApply(list -> Responses.ok(jsonArray(list)))
+            .exceptionally(f -> unavailable("storage", f)));
+  }
+
+  private Route conversation(Account account, String rawContact) {
+    return completeWith(
+        withName(
+            rawContact,
+            contact ->
+                mailboxes
+                    .conversation(account.address(), EnsNames.conversationId(account.address(), contact))
+                    .thenApply(list -> Responses.ok(jsonArray(list)))
+                    .exceptionally(f -> unavailable("storage", f))));
+  }
+
+  private CompletionStage<HttpResponse> acknowledge(Account account, String body) {
+    List<MailboxService.Ack> acks = new ArrayList<>();
+    try {
+      ObjectNode request = Nodes.object(Json.parse(body), "");
+      Nodes.noOtherFields(request, ACK_BODY_FIELDS, "");
+      JsonNode list = request.get("acknowledgements");
+      if (list == null || !list.isArray()) {
+        throw new SchemaException("acknowledgements", "must be an array");
+      }
+      for (int i = 0; i < list.size(); i++) {
+        Acknowledgement ack = Acknowledgement.fromJson(list.get(i), "acknowledgements[" + i + "]");
+        String contact;
+        try {
+          contact = EnsNames.normalize(ack.contactAddress());
+        } catch (InvalidNameException e) {
+          throw new SchemaException("acknowledgements[" + i + "].contactAddress", "is not a valid name: " + e.getMessage());
+        }
+        acks.add(new MailboxService.Ack(contact, ack.messageHash()));
+      }
+    } catch (MalformedJsonException | SchemaException e) {
+      return done(Responses.error(StatusCodes.BAD_REQUEST, ErrorCode.INVALID_PARAMS, "Bad Request: " + e.getMessage()));
+    }
+    return mailboxes
+        .acknowledge(account.address(), acks)
+        .thenApply(removed -> HttpResponse.create().withStatus(StatusCodes.OK))
+        .exceptionally(f -> unavailable("storage", f));
+  }
+
+  /** Runs {@code inner} for the account when the bearer token opens this name's routes; else 401. */
+  private Route authorized(String rawName, Function<Account, Route> inner) {
+    return optionalHeaderValueByName(
+        "Authorization",
+        header -> {
+          String name;
+          try {
+            name = EnsNames.normalize(rawName);
+          } catch (InvalidNameException e) {
+            return complete(Responses.unauthorized());
+          }
+          CompletionStage<Outcome<Account>> check = sessions.authorize(name, header);
+          return onComplete(
+              check,
+              result -> {
+                if (result.isFailure()) {
+                  return complete(unavailable("name resolution or storage", result.failed().get()));
+                }
+                return result.get() instanceof Outcome.Granted<Account> granted
+                    ? inner.apply(granted.value())
+                    : complete(Responses.unauthorized());
+              });
+        });
+  }
+
+  // ---- other routes -------------------------------------------------------------------------
+
+  private Route deliveryServiceProfile() {
+    DeliveryServiceProfile profile = identity.profile(settings.publicUrl());
+    ObjectNode body = Json.newObject();
+    body.set("profile", profile.toJson());
+    body.put("ensRecord", "network.dm3.deliveryService");
+    body.put("dataUri", profile.dataUri());
+    return complete(Responses.ok(body.toString()));
+  }
+
+  private CompletionStage<HttpResponse> metricsCsv() {
+    return metrics
+        .csv(clock.millis())
+        .thenApply(
+            csv ->
+                csv.map(
+                        text ->
+                            HttpResponse.create()
+                                .withStatus(StatusCodes.OK)
+                                .withEntity(HttpEntities.create(ContentTypes.create(MediaTypes.TEXT_CSV, HttpCharsets.UTF_8), text)))
+                    .orElseGet(() -> HttpResponse.create().withStatus(StatusCodes.NO_CONTENT)))
+        .exceptionally(f -> unavailable("storage", f));
+  }
+
+  // ---- plumbing -----------------------------------------------------------------------------
+
+  private Route body(Function<String, CompletionStage<HttpResponse>> handler) {
+    return withSizeLimit(settings.bodyLimit(), () -> entity(Unmarshaller.entityToString(), text -> completeWith(handler.apply(text))));
+  }
+
+  private Route completeWith(CompletionStage<HttpResponse> response) {
+    return completeWithFuture(response);
+  }
+
+  /** Normalises a name from the path or a parameter; an invalid one is a 400 with the reason. */
+  private static CompletionStage<HttpResponse> withName(String raw, Function<String, CompletionStage<HttpResponse>> handler) {
+    String name;
+    try {
+      name = EnsNames.normalize(raw);
+    } catch (InvalidNameException e) {
+      return done(Responses.error(StatusCodes.BAD_REQUEST, ErrorCode.INVALID_PARAMS, "invalid name: " + e.getMessage()));
+    }
+    return handler.apply(name);
+  }
+
+  private String chainHint() {
+    return names.resolvesChainNames()
+        ? ""
+        : " (this relay has no Ethereum RPC configured: only addresses and <address>.addr.dm3.eth names resolve)";
+  }
+
+  private static String jsonArray(List<String> jsonTexts) {
+    return "[" + String.join(",", jsonTexts) + "]";
+  }
+
+  private static HttpResponse unavailable(String what, Throwable failure) {
+    log.warn("{} unavailable: {}", what, failure.toString());
+    return Responses.unavailable(what);
+  }
+
+  private static CompletionStage<HttpResponse> done(HttpResponse response) {
+    return CompletableFuture.completedFuture(response);
+  }
+
+  private ExceptionHandler exceptions() {
+    return ExceptionHandler.newBuilder()
+        .match(
+            EntityStreamSizeException.class,
+            e -> complete(Responses.error(StatusCodes.PAYLOAD_TOO_LARGE, ErrorCode.TOO_BIG, "request body is too large")))
+        .matchAny(
+            e -> {
+              log.error("Unhandled error in a route", e);
+              return complete(Responses.error(StatusCodes.INTERNAL_SERVER_ERROR, ErrorCode.INTERNAL_ERROR, "internal error"));
+            })
+        .build();
+  }
+
+  /**
+   * Pekko's own rejections (unknown path, wrong method, …) with JSON bodies instead of text. A body
+   * over the entity limit is a 413; other unreadable bodies a 400 whose message names no internals.
+   */
+  private RejectionHandler rejections() {
+    return RejectionHandler.newBuilder()
+        .handle(
+            MalformedRequestContentRejection.class,
+            rejection ->
+                complete(
+                    rejection.getCause() instanceof EntityStreamSizeException
+                        ? Responses.error(StatusCodes.PAYLOAD_TOO_LARGE, ErrorCode.TOO_BIG, "request body is too large")
+                        : Responses.error(StatusCodes.BAD_REQUEST, ErrorCode.PARSE_ERROR, "the request body could not be read")))
+        .build()
+        .withFallback(RejectionHandler.defaultHandler())
+        .mapRejectionResponse(
+            response -> {
+              if (response.entity().getContentType().equals(ContentTypes.APPLICATION_JSON)) {
+                return response;
+              }
+              String text =
+                  response.entity() instanceof HttpEntity.Strict strict ? strict.getData().utf8String() : response.status().reason();
+              return Responses.error(response.status(), codeFor(response.status()), text);
+            });
+  }
+
+  private static ErrorCode codeFor(StatusCode status) {
+    int code = status.intValue();
+    if (code == 404) {
+      return ErrorCode.RESOURCE_NOT_FOUND;
+    }
+    if (code == 405) {
+      return ErrorCode.METHOD_NOT_SUPPORTED;
+    }
+    if (code == 413) {
+      return ErrorCode.TOO_BIG;
+    }
+    if (code == 401 || code == 403) {
+      return ErrorCode.UNAUTHORIZED;
+    }
+    return code >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.INVALID_REQUEST;
+  }
+}

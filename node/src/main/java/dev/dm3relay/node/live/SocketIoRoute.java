@@ -1,0 +1,128 @@
+package dev.dm3relay.node.live;
+
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.extractMaterializer;
+import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
+import static org.apache.pekko.http.javadsl.server.Directives.pathEndOrSingleSlash;
+import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
+
+import java.util.Objects;
+import java.util.Optional;
+import org.apache.pekko.http.javadsl.model.AttributeKeys;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.Query;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.AccessControlAllowOrigin;
+import org.apache.pekko.http.javadsl.model.headers.HttpOriginRanges;
+import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgrade;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.stream.Materializer;
+
+/**
+ * The Socket.IO endpoint dm3 messengers connect to: {@code /socket.io/} on the relay's HTTP port,
+ * Engine.IO protocol 4 over the WebSocket transport only (the messengers pass {@code
+ * transports:['websocket']}), Socket.IO protocol 5, default namespace only.
+ *
+ * <p>Wiring, next to the other routes of the HTTP server:
+ *
+ * <pre>{@code
+ * LiveConnections live = new LiveConnections();
+ * Route routes = concat(
+ *     SocketIoRoute.create(live, authenticator, eventHandler, LiveConfig.defaults()),
+ *     deliveryApiRoutes);
+ * Http.get(system).newServerAt(host, port).bind(routes);
+ * // later, when a message is stored for an account:
+ * live.push(account, "message", storedEnvelope);
+ * }</pre>
+ */
+public final class SocketIoRoute {
+
+  // Engine.IO's error codes and texts, so that clients and tools recognise them.
+  private static final String TRANSPORT_UNKNOWN = "{\"code\":0,\"message\":\"Transport unknown\"}";
+  private static final String SESSION_ID_UNKNOWN =
+      "{\"code\":1,\"message\":\"Session ID unknown\"}";
+  private static final String BAD_HANDSHAKE_METHOD =
+      "{\"code\":2,\"message\":\"Bad handshake method\"}";
+  private static final String BAD_REQUEST = "{\"code\":3,\"message\":\"Bad request\"}";
+  private static final String UNSUPPORTED_PROTOCOL_VERSION =
+      "{\"code\":5,\"message\":\"Unsupported protocol version\"}";
+
+  private SocketIoRoute() {}
+
+  /**
+   * @param connections where authenticated sockets are registered, and through which the relay
+   *     pushes to them
+   * @param authenticator decides, per handshake, which account a socket belongs to
+   * @param eventHandler receives the client's events ({@code submitMessage})
+   */
+  public static Route create(
+      LiveConnections connections,
+      SocketAuthenticator authenticator,
+      ClientEventHandler eventHandler,
+      LiveConfig config) {
+    Objects.requireNonNull(connections, "connections");
+    Objects.requireNonNull(authenticator, "authenticator");
+    Objects.requireNonNull(eventHandler, "eventHandler");
+    Objects.requireNonNull(config, "config");
+    return pathPrefix(
+        "socket.io",
+        () ->
+            pathEndOrSingleSlash(
+                () ->
+                    extractRequest(
+                        request ->
+                            extractMaterializer(
+                                materializer ->
+                                    complete(
+                                        handshake(
+                                            request,
+                                            materializer,
+                                            connections,
+                                            authenticator,
+                                            eventHandler,
+                                            config))))));
+  }
+
+  /** Checks the request the way an Engine.IO server does, in the same order, then upgrades. */
+  private static HttpResponse handshake(
+      HttpRequest request,
+      Materializer materializer,
+      LiveConnections connections,
+      SocketAuthenticator authenticator,
+      ClientEventHandler eventHandler,
+      LiveConfig config) {
+    Query query = request.getUri().query();
+    if (!query.get("transport").equals(Optional.of("websocket"))) {
+      // Polling is not served: every dm3 messenger asks for the WebSocket transport only.
+      return badRequest(TRANSPORT_UNKNOWN);
+    }
+    if (query.get("sid").isPresent()) {
+      // A sid means an upgrade of a polling session, and this server never opens one.
+      return badRequest(SESSION_ID_UNKNOWN);
+    }
+    if (!request.method().equals(HttpMethods.GET)) {
+      return badRequest(BAD_HANDSHAKE_METHOD);
+    }
+    Optional<WebSocketUpgrade> upgrade = request.getAttribute(AttributeKeys.webSocketUpgrade);
+    if (upgrade.isEmpty()) {
+      return badRequest(BAD_REQUEST);
+    }
+    if (!query.get("EIO").equals(Optional.of("4"))) {
+      return badRequest(UNSUPPORTED_PROTOCOL_VERSION);
+    }
+    EngineIoSession session =
+        new EngineIoSession(config, connections, authenticator, eventHandler, materializer);
+    return upgrade.get().handleMessagesWith(session.flow());
+  }
+
+  private static HttpResponse badRequest(String engineIoError) {
+    return HttpResponse.create()
+        .withStatus(StatusCodes.BAD_REQUEST)
+        .withEntity(ContentTypes.APPLICATION_JSON, engineIoError)
+        // The reference serves CORS for any origin; without it a browser could not read the error.
+        .addHeader(AccessControlAllowOrigin.create(HttpOriginRanges.ALL));
+  }
+}

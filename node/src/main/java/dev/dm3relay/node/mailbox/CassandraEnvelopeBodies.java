@@ -1,0 +1,125 @@
+package dev.dm3relay.node.mailbox;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.stream.connectors.cassandra.CassandraSessionSettings;
+import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
+
+/**
+ * Envelope bodies in {@code <keyspace>.envelope_bodies}, one partition per body, through the same
+ * driver session the journal uses (one session, one connection pool per relay node).
+ */
+public final class CassandraEnvelopeBodies implements EnvelopeBodies {
+
+  /** The journal's execution profile (QUORUM), so a body is as durable as the event indexing it. */
+  static final String PROFILE = "pekko-persistence-cassandra-profile";
+  /** Point reads in flight per read call; the driver allows 1024 per connection. */
+  private static final int READ_WINDOW = 128;
+  /** Bodies outlive their index entry a little: the entity expires entries only when awake. */
+  private static final Duration TTL_GRACE = Duration.ofDays(1);
+
+  private final CqlSession session;
+  private final PreparedStatement insert;
+  private final PreparedStatement insertWithTtl;
+  private final PreparedStatement delete;
+  private final PreparedStatement select;
+
+  public CassandraEnvelopeBodies(CqlSession session, String keyspace) {
+    this.session = session;
+    String table = keyspace + ".envelope_bodies";
+    this.insert =
+        session.prepare(
+            "INSERT INTO " + table + " (mailbox, body_key, envelope, stored_at) VALUES (?, ?, ?, ?)");
+    this.insertWithTtl =
+        session.prepare(
+            "INSERT INTO " + table + " (mailbox, body_key, envelope, stored_at) VALUES (?, ?, ?, ?)"
+                + " USING TTL ?");
+    this.delete = session.prepare("DELETE FROM " + table + " WHERE mailbox = ? AND body_key = ?");
+    this.select =
+        session.prepare("SELECT envelope FROM " + table + " WHERE mailbox = ? AND body_key = ?");
+  }
+
+  /** Shares the persistence plugin's driver session (pekko.persistence.cassandra). */
+  public static CompletionStage<CassandraEnvelopeBodies> create(ActorSystem<?> system, String keyspace) {
+    return CassandraSessionRegistry.get(system)
+        .sessionFor(CassandraSessionSettings.create("pekko.persistence.cassandra"))
+        .underlying()
+        .thenApply(session -> new CassandraEnvelopeBodies(session, keyspace));
+  }
+
+  @Override
+  public CompletionStage<Done> write(
+      String mailbox, String bodyKey, String envelopeJson, long storedAt, Duration ttl) {
+    BoundStatement statement =
+        ttl.isZero()
+            ? insert.bind(mailbox, bodyKey, envelopeJson, Instant.ofEpochMilli(storedAt))
+            : insertWithTtl.bind(
+                mailbox,
+                bodyKey,
+                envelopeJson,
+                Instant.ofEpochMilli(storedAt),
+                (int) Math.min(Integer.MAX_VALUE, ttl.plus(TTL_GRACE).toSeconds()));
+    return session
+        .executeAsync(statement.setExecutionProfileName(PROFILE).setIdempotent(true))
+        .thenApply(rs -> Done.getInstance());
+  }
+
+  @Override
+  public CompletionStage<Done> delete(String mailbox, Collection<String> bodyKeys) {
+    List<CompletableFuture<AsyncResultSet>> deletes = new ArrayList<>();
+    for (String key : bodyKeys) {
+      deletes.add(
+          session
+              .executeAsync(delete.bind(mailbox, key).setExecutionProfileName(PROFILE).setIdempotent(true))
+              .toCompletableFuture());
+    }
+    return CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new))
+        .thenApply(v -> Done.getInstance());
+  }
+
+  @Override
+  public CompletionStage<Map<String, String>> read(String mailbox, Collection<String> bodyKeys) {
+    Map<String, String> found = new ConcurrentHashMap<>();
+    List<String> keys = List.copyOf(bodyKeys);
+    CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
+    // Windows of point reads one after another: bounded load however deep the mailbox is.
+    for (int from = 0; from < keys.size(); from += READ_WINDOW) {
+      List<String> window = keys.subList(from, Math.min(keys.size(), from + READ_WINDOW));
+      chain = chain.thenCompose(v -> readWindow(mailbox, window, found));
+    }
+    return chain.thenApply(v -> Map.copyOf(found));
+  }
+
+  private CompletionStage<Void> readWindow(
+      String mailbox, List<String> keys, Map<String, String> found) {
+    List<CompletableFuture<Void>> reads = new ArrayList<>();
+    for (String key : keys) {
+      reads.add(
+          session
+              .executeAsync(select.bind(mailbox, key).setExecutionProfileName(PROFILE).setIdempotent(true))
+              .thenAccept(
+                  rs -> {
+                    Row row = rs.one();
+                    if (row != null) {
+                      found.put(key, row.getString("envelope"));
+                    }
+                  })
+              .toCompletableFuture());
+    }
+    return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new));
+  }
+}

@@ -1,0 +1,37 @@
+package dev.dm3relay.node.mailbox;
+
+import dev.dm3relay.node.CborSerializable;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * An envelope to buffer, opaque to the mailbox: the stored JSON (with its postmark already in it)
+ * plus the fields the mailbox indexes. The submit pipeline extracts them; in the npm 1.7.1 layout
+ * the message hash is {@code metadata.encryptedMessageHash}, at dm3 HEAD {@code metadata.messageHash}.
+ *
+ * @param conversationId receiver address + "," + nameprep'd sender name (dm3 §5.1 step 5)
+ * @param senderName nameprep'd {@code deliveryInformation.from}; acks name it as contactAddress
+ * @param messageHash the envelope's message hash: the dedup and ack key
+ * @param json the envelope as stored and returned to the receiver
+ */
+public record IncomingEnvelope(
+    String conversationId, String senderName, String messageHash, String json)
+    implements CborSerializable {
+
+  public IncomingEnvelope {
+    require(conversationId, "conversationId");
+    require(senderName, "senderName");
+    require(messageHash, "messageHash");
+    require(json, "json");
+  }
+
+  /** Bytes counted against the mailbox quota: the UTF-8 size of the stored JSON. */
+  public int sizeInBytes() {
+    return json.getBytes(StandardCharsets.UTF_8).length;
+  }
+
+  private static void require(String value, String name) {
+    if (value == null || value.isEmpty()) {
+      throw new IllegalArgumentException(name + " is required");
+    }
+  }
+}

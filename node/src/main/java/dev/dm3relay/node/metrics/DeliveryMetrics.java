@@ -1,0 +1,14 @@
+package dev.dm3relay.node.metrics;
+
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/** The reference's delivery counters (§4.7): messages and bytes per interval, as CSV. */
+public interface DeliveryMetrics {
+
+  /** Counts an accepted RPC submission of {@code sizeBytes} (dm3 size of the envelope). */
+  void submitted(int sizeBytes);
+
+  /** The CSV of finished intervals within retention, or empty when there is none (204). */
+  CompletionStage<Optional<String>> csv(long nowMs);
+}

@@ -1,0 +1,70 @@
+package dev.dm3relay.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dm3relay.node.store.EmbeddedCassandraExtension;
+import dev.dm3relay.protocol.json.Json;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Interop with real dm3 clients: {@code src/test/interop/interop.js} drives a running relay with the
+ * published {@code @dm3-org/dm3-lib-*} 1.7.1 libraries and the stock {@code socket.io-client}, as a
+ * dm3 messenger does (sign-up, login, both envelope layouts, live delivery, fetch, decrypt, verify
+ * signatures and postmarks, acknowledge) plus the reference's negative cases. Each case the script
+ * reports becomes one test here.
+ */
+@ExtendWith(EmbeddedCassandraExtension.class)
+class InteropTest {
+
+  /** The script's cases; a crash that reports fewer is a failure, not a smaller green run. */
+  private static final int EXPECTED_CASES = 34;
+
+  @TestFactory
+  Stream<DynamicTest> publishedDm3ClientsWorkAgainstTheRelay() throws Exception {
+    List<JsonNode> results = new ArrayList<>();
+    StringBuilder rawOutput = new StringBuilder();
+    try (Relay relay = TestRelays.start(Map.of())) {
+      Path script = Path.of("src", "test", "interop", "interop.js").toAbsolutePath();
+      assertTrue(Files.isDirectory(script.getParent().resolve("node_modules")), "npm ci did not run in " + script.getParent());
+      Process node =
+          new ProcessBuilder("node", script.toString(), relay.baseUrl())
+              .directory(script.getParent().toFile())
+              .redirectErrorStream(true)
+              .start();
+      try (BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = out.readLine()) != null) {
+          rawOutput.append(line).append('\n');
+          if (line.startsWith("{")) {
+            results.add(Json.parse(line));
+          }
+        }
+      }
+      if (!node.waitFor(5, TimeUnit.MINUTES)) {
+        node.destroyForcibly();
+        throw new IOException("interop suite did not finish:\n" + rawOutput);
+      }
+    }
+    assertEquals(EXPECTED_CASES, results.size(), "interop cases reported; output:\n" + rawOutput);
+    return results.stream()
+        .map(
+            r ->
+                DynamicTest.dynamicTest(
+                    r.get("case").asText(), () -> assertTrue(r.get("ok").asBoolean(), r.get("detail").asText())));
+  }
+}

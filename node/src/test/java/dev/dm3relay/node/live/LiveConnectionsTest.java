@@ -1,0 +1,106 @@
+package dev.dm3relay.node.live;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dm3relay.protocol.json.Json;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class LiveConnectionsTest {
+
+  /** Records what it is sent; {@code open} false plays a closed or dropped socket. */
+  private static final class FakeSocket implements LiveSocket {
+    final List<String> sent = new ArrayList<>();
+    volatile boolean open = true;
+
+    @Override
+    public synchronized boolean send(String packet) {
+      if (!open) {
+        return false;
+      }
+      sent.add(packet);
+      return true;
+    }
+  }
+
+  @Test
+  void pushGoesToEverySocketOfTheAccountOnly() {
+    LiveConnections live = new LiveConnections();
+    FakeSocket a1 = new FakeSocket();
+    FakeSocket a2 = new FakeSocket();
+    FakeSocket b = new FakeSocket();
+    live.add("a", a1);
+    live.add("a", a2);
+    live.add("b", b);
+    assertEquals(2, live.push("a", "message", Json.parse("{\"x\":1}")));
+    assertEquals(List.of("2[\"message\",{\"x\":1}]"), a1.sent);
+    assertEquals(a1.sent, a2.sent);
+    assertTrue(b.sent.isEmpty());
+    assertEquals(0, live.push("c", "message", Json.parse("{}")));
+    assertEquals(0, live.push(null, "message", Json.parse("{}")));
+  }
+
+  @Test
+  void aSocketThatRefusesIsNotCounted() {
+    LiveConnections live = new LiveConnections();
+    FakeSocket ok = new FakeSocket();
+    FakeSocket gone = new FakeSocket();
+    gone.open = false;
+    live.add("a", ok);
+    live.add("a", gone);
+    assertEquals(1, live.push("a", "message", Json.parse("{}")));
+  }
+
+  @Test
+  void countsAndRemoval() {
+    LiveConnections live = new LiveConnections();
+    FakeSocket a1 = new FakeSocket();
+    FakeSocket a2 = new FakeSocket();
+    live.add("a", a1);
+    live.add("a", a1); // registering twice changes nothing
+    live.add("a", a2);
+    assertEquals(2, live.connectionCount());
+    assertEquals(2, live.connectionCount("a"));
+    assertEquals(1, live.accountCount());
+    live.remove("a", a1);
+    live.remove("a", a1);
+    live.remove("b", a2); // not registered there
+    assertTrue(live.isConnected("a"));
+    assertEquals(1, live.connectionCount());
+    live.remove("a", a2);
+    assertFalse(live.isConnected("a"));
+    assertEquals(0, live.connectionCount());
+    assertEquals(0, live.accountCount());
+    assertFalse(live.isConnected(null));
+  }
+
+  @Test
+  void concurrentAddAndRemoveKeepTheCountsExact() throws Exception {
+    LiveConnections live = new LiveConnections();
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    List<FakeSocket> sockets = new ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      sockets.add(new FakeSocket());
+    }
+    for (int i = 0; i < sockets.size(); i++) {
+      FakeSocket s = sockets.get(i);
+      String account = "acct" + (i % 7);
+      pool.execute(
+          () -> {
+            live.add(account, s);
+            live.push(account, "message", Json.parse("{}"));
+            live.remove(account, s);
+          });
+    }
+    pool.shutdown();
+    assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
+    assertEquals(0, live.connectionCount());
+    assertEquals(0, live.accountCount());
+  }
+}

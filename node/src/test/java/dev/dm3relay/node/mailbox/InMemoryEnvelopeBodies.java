@@ -1,0 +1,45 @@
+package dev.dm3relay.node.mailbox;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.pekko.Done;
+
+/** Envelope bodies in a map, for the entity's unit test; can be told to fail writes. */
+class InMemoryEnvelopeBodies implements EnvelopeBodies {
+
+  final Map<String, String> bodies = new ConcurrentHashMap<>();
+  volatile boolean failWrites;
+
+  @Override
+  public CompletionStage<Done> write(
+      String mailbox, String bodyKey, String envelopeJson, long storedAt, Duration ttl) {
+    if (failWrites) {
+      return CompletableFuture.failedFuture(new IllegalStateException("disk on fire"));
+    }
+    bodies.put(mailbox + "/" + bodyKey, envelopeJson);
+    return CompletableFuture.completedFuture(Done.getInstance());
+  }
+
+  @Override
+  public CompletionStage<Done> delete(String mailbox, Collection<String> bodyKeys) {
+    bodyKeys.forEach(k -> bodies.remove(mailbox + "/" + k));
+    return CompletableFuture.completedFuture(Done.getInstance());
+  }
+
+  @Override
+  public CompletionStage<Map<String, String>> read(String mailbox, Collection<String> bodyKeys) {
+    Map<String, String> found = new HashMap<>();
+    for (String k : bodyKeys) {
+      String body = bodies.get(mailbox + "/" + k);
+      if (body != null) {
+        found.put(k, body);
+      }
+    }
+    return CompletableFuture.completedFuture(found);
+  }
+}

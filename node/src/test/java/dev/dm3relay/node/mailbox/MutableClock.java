@@ -1,0 +1,41 @@
+package dev.dm3relay.node.mailbox;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** A clock tests move by hand, to exercise TTL expiry without waiting days. */
+final class MutableClock extends Clock {
+  private final AtomicLong millis;
+
+  MutableClock(Instant start) {
+    this.millis = new AtomicLong(start.toEpochMilli());
+  }
+
+  void advance(Duration by) {
+    millis.addAndGet(by.toMillis());
+  }
+
+  @Override
+  public long millis() {
+    return millis.get();
+  }
+
+  @Override
+  public Instant instant() {
+    return Instant.ofEpochMilli(millis.get());
+  }
+
+  @Override
+  public ZoneId getZone() {
+    return ZoneOffset.UTC;
+  }
+
+  @Override
+  public Clock withZone(ZoneId zone) {
+    return this;
+  }
+}

@@ -1,0 +1,13 @@
+package dev.dm3relay.protocol.delivery;
+
+import dev.dm3relay.protocol.model.DeliveryInformation;
+import dev.dm3relay.protocol.model.EncryptionEnvelope;
+
+/**
+ * A submitted envelope whose routing data this service has opened.
+ *
+ * @param envelope the envelope as submitted (deliveryInformation still encrypted)
+ * @param deliveryInformation the decrypted routing data
+ * @param sizeBytes dm3's size of the envelope: UTF-8 bytes of stringify(envelope)
+ */
+public record OpenedEnvelope(EncryptionEnvelope envelope, DeliveryInformation deliveryInformation, int sizeBytes) {}
