@@ -37,7 +37,7 @@ final class ActivePrimitives {
       case "auto":
         try {
           return selfTested(SodiumPrimitives.load());
-        } catch (Throwable nativeUnavailable) { // NOPMD: UnsatisfiedLinkError and friends are the point
+        } catch (Throwable nativeUnavailable) { // UnsatisfiedLinkError and other Errors included: any of them means "no native"
           LOG.log(Level.WARNING, "libsodium unavailable, using pure-Java crypto: " + nativeUnavailable);
           return PURE_JAVA;
         }
