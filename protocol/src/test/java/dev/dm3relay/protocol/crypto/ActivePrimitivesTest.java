@@ -53,6 +53,26 @@ class ActivePrimitivesTest {
     assertSame(CryptoPrimitives.pureJava(), ActivePrimitives.selfTested(CryptoPrimitives.pureJava()));
   }
 
+  @Test
+  void autoFallsBackToPureJavaWhenTheNativeLibraryFailsToLoadOrMisbehaves() {
+    assertSame(CryptoPrimitives.pureJava(), ActivePrimitives.nativeOrPureJava(() -> {
+      throw new UnsatisfiedLinkError("no libsodium.so for this platform");
+    }));
+    assertSame(CryptoPrimitives.pureJava(), ActivePrimitives.nativeOrPureJava(() -> {
+      throw new IllegalStateException("sodium_init failed");
+    }));
+    CryptoPrimitives wrongCipher = new CryptoPrimitivesWrapper(SodiumPrimitives.load()) {
+      @Override
+      public byte[] chachaEncrypt(byte[] key32, byte[] nonce12, byte[] plaintext) {
+        byte[] out = super.chachaEncrypt(key32, nonce12, plaintext);
+        out[0] ^= 1;
+        return out;
+      }
+    };
+    assertSame(CryptoPrimitives.pureJava(), ActivePrimitives.nativeOrPureJava(() -> wrongCipher));
+    assertEquals("sodium", ActivePrimitives.nativeOrPureJava(SodiumPrimitives::load).name());
+  }
+
   /** Delegates everything, so that a test can break one step. */
   private static class CryptoPrimitivesWrapper implements CryptoPrimitives {
     private final CryptoPrimitives inner;
