@@ -18,8 +18,13 @@ public final class TestRelays {
    * cluster (so it starts no Cassandra of its own), with its own data directory for the identity.
    */
   public static Relay start(Map<String, Object> overrides) {
+    return start(EmbeddedCassandraExtension.storage().contactPoints(), overrides);
+  }
+
+  /** A relay node on the given Cassandra (which must have the test keyspace's schema). */
+  public static Relay start(java.util.List<String> contactPoints, Map<String, Object> overrides) {
     Map<String, Object> values = new HashMap<>();
-    values.put("dm3relay.cassandra.contact-points", String.join(",", EmbeddedCassandraExtension.storage().contactPoints()));
+    values.put("dm3relay.cassandra.contact-points", String.join(",", contactPoints));
     values.put("dm3relay.cassandra.apply-schema", "never");
     values.put("dm3relay.api.host", "127.0.0.1");
     values.put("dm3relay.api.port", 0);

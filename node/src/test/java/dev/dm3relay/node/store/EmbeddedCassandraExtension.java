@@ -93,7 +93,7 @@ public final class EmbeddedCassandraExtension implements BeforeAllCallback {
   }
 
   /** Test settings: free ports so parallel builds on one machine do not collide. */
-  static Config testCassandraConfig(Path dataRoot) {
+  public static Config testCassandraConfig(Path dataRoot) {
     int[] ports = freePorts(2);
     return ConfigFactory.parseMap(
         Map.of(
