@@ -2,7 +2,9 @@ package dev.dm3relay.node;
 
 import java.io.IOException;
 import java.io.InputStream;
+import com.typesafe.config.ConfigFactory;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +29,8 @@ public final class Main {
     log.info("dm3-relay {} starting", version());
     Relay relay;
     try {
-      relay = Relay.start(RelayConfig.load());
+      // A downed or leaving node ends its JVM so that its supervisor starts a fresh one.
+      relay = Relay.start(RelayConfig.load(ConfigFactory.parseMap(Map.of("pekko.coordinated-shutdown.exit-jvm", "on"))));
     } catch (RuntimeException e) {
       log.error("dm3-relay failed to start: {}", e.getMessage(), e);
       System.exit(1);
