@@ -1,0 +1,71 @@
+package dev.dm3relay.helm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Validates rendered objects against the Kubernetes OpenAPI schemas with kubernetes-models (npm),
+ * through src/test/js/validate.mjs. A cluster-free stand-in for the API server's validation: it
+ * catches wrong types, bad enum values and missing required fields; like the API server's
+ * OpenAPI schemas it does not catch misspelled field names (the validators allow extra fields).
+ */
+final class KubernetesSchemas {
+  static final Path VALIDATOR_DIR =
+      Path.of(System.getProperty("validator.dir", "src/test/js")).toAbsolutePath();
+
+  private KubernetesSchemas() {}
+
+  /** One rendered document's verdict. */
+  record Verdict(String apiVersion, String kind, String name, List<String> errors) {
+    @Override
+    public String toString() {
+      return apiVersion + " " + kind + " " + name + ": " + (errors.isEmpty() ? "valid" : errors);
+    }
+  }
+
+  static List<Verdict> validate(String multiDocumentYaml) {
+    if (!Files.isDirectory(VALIDATOR_DIR.resolve("node_modules/kubernetes-models"))) {
+      throw new IllegalStateException(
+          "kubernetes-models is not installed in " + VALIDATOR_DIR
+              + ": run the Maven build (npm ci runs in generate-test-resources)");
+    }
+    try {
+      Process node =
+          new ProcessBuilder("node", "validate.mjs")
+              .directory(VALIDATOR_DIR.toFile())
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
+      try (var stdin = node.getOutputStream()) {
+        stdin.write(multiDocumentYaml.getBytes(StandardCharsets.UTF_8));
+      }
+      byte[] out = node.getInputStream().readAllBytes();
+      if (!node.waitFor(60, TimeUnit.SECONDS) || node.exitValue() != 0) {
+        throw new IllegalStateException("validate.mjs failed: " + new String(out, StandardCharsets.UTF_8));
+      }
+      List<Verdict> verdicts = new ArrayList<>();
+      for (JsonNode entry : new ObjectMapper().readTree(out)) {
+        List<String> errors = new ArrayList<>();
+        entry.path("errors").forEach(e -> errors.add(e.asText()));
+        verdicts.add(
+            new Verdict(
+                entry.path("apiVersion").asText(),
+                entry.path("kind").asText(),
+                entry.path("name").asText(),
+                errors));
+      }
+      return verdicts;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run node validate.mjs", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
