@@ -9,6 +9,7 @@ import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.TemplateCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,6 +47,41 @@ final class Chart {
       command = command.set(set.getKey(), set.getValue());
     }
     return command.call();
+  }
+
+  /**
+   * NOTES.txt as helm would print it after an install. helm template does not render NOTES, so a
+   * copy of the chart turns it into a named template shown through a ConfigMap.
+   */
+  static String renderNotes(List<Path> valuesFiles, Map<String, Object> sets) {
+    try {
+      Path copy = Files.createTempDirectory("chart-notes").resolve("dm3-relay");
+      try (var paths = Files.walk(DIR)) {
+        for (Path p : paths.sorted().toList()) {
+          Files.copy(p, copy.resolve(DIR.relativize(p).toString()));
+        }
+      }
+      Path notes = copy.resolve("templates/NOTES.txt");
+      Files.writeString(
+          copy.resolve("templates/_notes_under_test.tpl"),
+          "{{- define \"notes-under-test\" -}}\n" + Files.readString(notes) + "{{- end }}\n");
+      Files.delete(notes);
+      Files.writeString(
+          copy.resolve("templates/notes-under-test.yaml"),
+          "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: notes-under-test\ndata:\n"
+              + "  notes: {{ include \"notes-under-test\" . | quote }}\n");
+      TemplateCommand command =
+          new Helm(copy).template().withName(RELEASE).withNamespace(NAMESPACE).withKubeVersion(KUBE_VERSION);
+      for (Path file : valuesFiles) {
+        command = command.withValuesFile(file);
+      }
+      for (Map.Entry<String, Object> set : sets.entrySet()) {
+        command = command.set(set.getKey(), set.getValue());
+      }
+      return new Rendered(command.call()).named("ConfigMap", "notes-under-test").at("/data/notes").asText();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   static Rendered render(String... valueSets) {
