@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** The chart under test, rendered through helm-java (the helm library, no helm binary). */
 final class Chart {
@@ -29,6 +30,16 @@ final class Chart {
   static final String KUBE_VERSION = "1.31.0";
 
   static final ObjectMapper YAML = new YAMLMapper();
+
+  /** The chart's values.yaml, parsed. */
+  static final Supplier<JsonNode> YAML_VALUES =
+      () -> {
+        try {
+          return YAML.readTree(DIR.resolve("values.yaml").toFile());
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      };
 
   private Chart() {}
 
