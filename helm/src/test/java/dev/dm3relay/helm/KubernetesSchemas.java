@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Validates rendered objects against the Kubernetes OpenAPI schemas with kubernetes-models (npm),
  * through src/test/js/validate.mjs. A cluster-free stand-in for the API server's validation: it
- * catches wrong types, bad enum values and missing required fields; like the API server's
- * OpenAPI schemas it does not catch misspelled field names (the validators allow extra fields).
+ * catches wrong types, bad enum values and missing required fields, and for built-in kinds also
+ * field names the Kubernetes API does not have (checked against @kubernetes/client-node's models).
+ * Custom resources (the ServiceMonitor) get the type and required-field checks only.
  */
 final class KubernetesSchemas {
   static final Path VALIDATOR_DIR =

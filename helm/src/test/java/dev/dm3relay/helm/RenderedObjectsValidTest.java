@@ -74,8 +74,8 @@ class RenderedObjectsValidTest {
 
   /**
    * The proof that validation is more than "parses as YAML": a value set that values.schema.json
-   * lets through (free-form fields) but that renders a Deployment with a wrong type and missing
-   * required fields must be reported, with the offending paths.
+   * lets through (free-form fields) but that renders a Deployment with wrong types, an unknown field
+   * name and missing required fields must be reported, with the offending paths.
    */
   @Test
   void brokenObjectsAreCaught() {
@@ -86,6 +86,8 @@ class RenderedObjectsValidTest {
     assertFalse(deployment.errors().isEmpty(), "the broken Deployment passed validation");
     // env value: 10 (a number where Kubernetes wants a string)
     assertTrue(errors.contains("/spec/template/spec/containers/0/env/") && errors.contains("must be string"), errors);
+    // valeFrom: a field name Kubernetes does not know
+    assertTrue(errors.contains("/spec/template/spec/containers/0/env/8/valeFrom is not a field of V1EnvVar"), errors);
     // tolerationSeconds: soon (a string where Kubernetes wants an integer)
     assertTrue(errors.contains("/spec/template/spec/tolerations/0/tolerationSeconds must be integer"), errors);
     // a topology spread constraint without topologyKey and whenUnsatisfiable
