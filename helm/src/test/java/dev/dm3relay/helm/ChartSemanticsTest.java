@@ -184,6 +184,7 @@ class ChartSemanticsTest {
     assertEquals(Chart.NAMESPACE, binding.at("/subjects/0/namespace").asText());
     assertEquals(DEFAULTS.one("Role").at("/metadata/name").asText(), binding.at("/roleRef/name").asText());
     assertEquals(account, DEFAULTS.one("Deployment").at("/spec/template/spec/serviceAccountName").asText());
+    assertTrue(DEFAULTS.one("Deployment").at("/spec/template/spec/automountServiceAccountToken").asBoolean());
   }
 
   @Test
@@ -193,11 +194,14 @@ class ChartSemanticsTest {
     assertEquals("relay-sbr", r.configMap().get("SBR_LEASE_NAME"));
     JsonNode rules = r.one("Role").path("rules");
     assertEquals(2, rules.size(), rules::toString);
-    assertEquals(Set.of("coordination.k8s.io", "pekko.apache.org"), strings(rules.at("/1/apiGroups")));
+    // pekko-lease-kubernetes' KubernetesLease keeps its lease in the pekko.apache.org custom resource.
+    assertEquals(Set.of("pekko.apache.org"), strings(rules.at("/1/apiGroups")));
     assertEquals("[\"leases\"]", rules.at("/1/resources").toString());
     assertEquals(Set.of("get", "create", "update", "delete", "list"), strings(rules.at("/1/verbs")));
     // 4 replicas: majority 3.
     assertEquals(3, r.one("PodDisruptionBudget").at("/spec/minAvailable").asInt());
+    String notes = Chart.renderNotes(List.of(Chart.valueSet("lease-majority")), Map.of());
+    assertTrue(notes.contains("kubectl apply -f dm3-relay/files/pekko-lease-crd.yaml"), notes);
     assertEquals("relay-dm3-relay-sbr",
         Chart.renderWith(Chart.sets("cluster.splitBrainResolver.strategy", "lease-majority")).configMap().get("SBR_LEASE_NAME"));
   }

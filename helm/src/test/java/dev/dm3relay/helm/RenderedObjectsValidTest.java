@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -14,12 +17,34 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Every object the chart renders, for several value sets, is valid against the Kubernetes schemas. */
 class RenderedObjectsValidTest {
 
+  private static final List<String> VALUE_SETS =
+      List.of(
+          "defaults",
+          "five-replicas-ingress-monitor",
+          "existing-secrets",
+          "lease-majority",
+          "chart-managed-secrets",
+          "broken-objects");
+  private static final Map<String, Chart.Rendered> RENDERED = new LinkedHashMap<>();
+  private static Map<String, List<KubernetesSchemas.Verdict>> verdicts;
+
+  /** Renders every value set, then validates them all in one Node run. */
+  @BeforeAll
+  static void renderAndValidateAll() {
+    Map<String, String> outputs = new LinkedHashMap<>();
+    for (String set : VALUE_SETS) {
+      Chart.Rendered rendered = set.equals("defaults") ? Chart.render() : Chart.render(set);
+      RENDERED.put(set, rendered);
+      outputs.put(set, rendered.yaml);
+    }
+    verdicts = KubernetesSchemas.validateAll(outputs);
+  }
+
   private static List<KubernetesSchemas.Verdict> renderAndValidate(String valueSet) {
-    Chart.Rendered rendered = valueSet.equals("defaults") ? Chart.render() : Chart.render(valueSet);
-    List<KubernetesSchemas.Verdict> verdicts = KubernetesSchemas.validate(rendered.yaml);
+    List<KubernetesSchemas.Verdict> result = verdicts.get(valueSet);
     // The validator saw every object helm rendered, no more, no fewer.
-    assertEquals(rendered.objects.size(), verdicts.size(), "objects validated");
-    return verdicts;
+    assertEquals(RENDERED.get(valueSet).objects.size(), result.size(), "objects validated");
+    return result;
   }
 
   @ParameterizedTest(name = "{0}")
@@ -97,6 +122,20 @@ class RenderedObjectsValidTest {
     assertTrue(
         verdicts.stream().filter(v -> !v.kind().equals("Deployment")).allMatch(v -> v.errors().isEmpty()),
         verdicts::toString);
+  }
+
+  /** The lease CRD operators apply for lease-majority is a valid CustomResourceDefinition. */
+  @Test
+  void leaseCustomResourceDefinitionIsValid() throws java.io.IOException {
+    String crd = java.nio.file.Files.readString(Chart.DIR.resolve("files/pekko-lease-crd.yaml"));
+    List<KubernetesSchemas.Verdict> verdicts = KubernetesSchemas.validate(crd);
+    assertEquals(1, verdicts.size());
+    assertEquals("CustomResourceDefinition leases.pekko.apache.org", verdicts.get(0).kind() + " " + verdicts.get(0).name());
+    assertTrue(verdicts.get(0).errors().isEmpty(), verdicts::toString);
+    // The Role's lease rule must name this CRD's group and plural.
+    var lease = Chart.YAML.readTree(crd).path("spec");
+    assertEquals("pekko.apache.org", lease.path("group").asText());
+    assertEquals("leases", lease.at("/names/plural").asText());
   }
 
   /** An object of a kind the validator has no schema for is an error, never silently passed. */
