@@ -125,6 +125,16 @@ class ChartSemanticsTest {
   }
 
   @Test
+  void mailboxMemoryTunablesReachTheRelayOnlyWhenSet() {
+    assertFalse(DEFAULTS.configMap().containsKey("MAILBOX_ACTIVE_LIMIT"), "the relay's own default applies");
+    assertFalse(DEFAULTS.configMap().containsKey("MAILBOX_IDLE_TIMEOUT"));
+    Map<String, String> tuned =
+        Chart.renderWith(Chart.sets("relay.mailbox.activeLimit", 50000, "relay.mailbox.idleTimeout", "5 minutes")).configMap();
+    assertEquals("50000", tuned.get("MAILBOX_ACTIVE_LIMIT"));
+    assertEquals("5 minutes", tuned.get("MAILBOX_IDLE_TIMEOUT"));
+  }
+
+  @Test
   void rollingUpdateTakesDownOnePodAtATime() {
     JsonNode strategy = DEFAULTS.one("Deployment").at("/spec/strategy");
     assertEquals("RollingUpdate", strategy.path("type").asText());
@@ -342,6 +352,7 @@ class ChartSemanticsTest {
     assertTrue(notes.contains("\"dataUri\""), notes);
     assertTrue(notes.contains("kubectl -n dm3 create secret generic dm3-relay-identity --from-env-file=identity.env"), notes);
     assertTrue(notes.contains("/ready"), notes);
+    assertTrue(notes.contains("publish it in ENS:\n\n     curl"), notes);
     assertFalse(notes.contains("WARNING"), notes);
   }
 
