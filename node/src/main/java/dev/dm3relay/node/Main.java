@@ -7,7 +7,10 @@ import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Entry point of {@code dm3-relay.jar}: {@code java -jar dm3-relay.jar [--version]}. */
+/**
+ * Entry point of {@code dm3-relay.jar}: {@code java -jar dm3-relay.jar} runs a relay node;
+ * {@code --version} prints the version; other arguments are operator commands ({@link OpsCommands}).
+ */
 public final class Main {
 
   private Main() {}
@@ -16,6 +19,9 @@ public final class Main {
     if (Arrays.asList(args).contains("--version")) {
       System.out.println("dm3-relay " + version());
       return;
+    }
+    if (args.length > 0) {
+      System.exit(OpsCommands.run(args));
     }
     Logger log = LoggerFactory.getLogger(Main.class);
     log.info("dm3-relay {} starting", version());

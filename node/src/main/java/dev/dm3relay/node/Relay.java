@@ -11,11 +11,16 @@ import dev.dm3relay.node.api.RelayApi;
 import dev.dm3relay.node.auth.CassandraChallengeLedger;
 import dev.dm3relay.node.auth.Sessions;
 import dev.dm3relay.node.delivery.IdentityStore;
-import dev.dm3relay.node.delivery.LivePush;
+import dev.dm3relay.node.cluster.CassandraProbe;
+import dev.dm3relay.node.cluster.ClusterFormation;
+import dev.dm3relay.node.cluster.HttpReadinessCheck;
+import dev.dm3relay.node.cluster.LiveBridge;
 import dev.dm3relay.node.delivery.SpamFilter;
 import dev.dm3relay.node.delivery.SubmitResult;
 import dev.dm3relay.node.delivery.Submissions;
-import dev.dm3relay.node.ens.ChainlessNameResolver;
+import dev.dm3relay.node.ens.EnsConfig;
+import dev.dm3relay.node.ens.NameResolvers;
+import dev.dm3relay.node.ens.SpamRules;
 import dev.dm3relay.node.ens.NameResolver;
 import dev.dm3relay.node.live.ClientEventHandler;
 import dev.dm3relay.node.live.LiveConfig;
@@ -45,8 +50,9 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.stream.connectors.cassandra.CassandraSessionSettings;
@@ -70,6 +76,7 @@ public final class Relay implements AutoCloseable {
   private final CassandraDeliveryMetrics metrics;
   private final EphemeralKeyPool ephemeralKeys;
   private final LiveConnections live;
+  private final NameResolver names;
 
   private Relay(
       CassandraStorage storage,
@@ -79,7 +86,8 @@ public final class Relay implements AutoCloseable {
       ApiSettings settings,
       CassandraDeliveryMetrics metrics,
       EphemeralKeyPool ephemeralKeys,
-      LiveConnections live) {
+      LiveConnections live,
+      NameResolver names) {
     this.storage = storage;
     this.system = system;
     this.binding = binding;
@@ -88,6 +96,7 @@ public final class Relay implements AutoCloseable {
     this.metrics = metrics;
     this.ephemeralKeys = ephemeralKeys;
     this.live = live;
+    this.names = names;
   }
 
   /** Starts a relay node and returns once its HTTP port is bound. */
@@ -99,7 +108,12 @@ public final class Relay implements AutoCloseable {
     try {
       Config httpLimits =
           ConfigFactory.parseMap(Map.of("pekko.http.server.parsing.max-content-length", settings.bodyLimit()));
-      system = ActorSystem.create(Behaviors.empty(), "dm3-relay", httpLimits.withFallback(storage.pekkoConfig()).withFallback(config));
+      Config systemConfig =
+          httpLimits
+              .withFallback(ClusterFormation.discoveryOverrides(config))
+              .withFallback(storage.pekkoConfig())
+              .withFallback(config);
+      system = ActorSystem.create(Behaviors.empty(), "dm3-relay", systemConfig);
     } catch (RuntimeException e) {
       storage.close();
       throw e;
@@ -116,11 +130,7 @@ public final class Relay implements AutoCloseable {
 
   private static Relay wire(
       Config config, ApiSettings settings, DeliveryServiceIdentity identity, CassandraStorage storage, ActorSystem<Void> system) {
-    Cluster cluster = Cluster.get(system);
-    if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
-      // A single relay node forms its own cluster; multi-node seed or bootstrap config overrides this.
-      cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    }
+    int managementPort = ClusterFormation.start(system, config);
     String keyspace = storage.settings().keyspace();
     Duration startTimeout = Duration.ofSeconds(60);
     CqlSession session =
@@ -129,6 +139,8 @@ public final class Relay implements AutoCloseable {
                 .sessionFor(CassandraSessionSettings.create("pekko.persistence.cassandra"))
                 .underlying(),
             startTimeout);
+    CassandraProbe probe = CassandraProbe.get(system);
+    probe.start(system, session, Duration.ofSeconds(1));
     CassandraEnvelopeBodies bodies = new CassandraEnvelopeBodies(session, keyspace);
     Clock clock = Clock.systemUTC();
     Mailboxes mailboxes = Mailboxes.init(system, MailboxSettings.from(config), bodies, clock);
@@ -136,11 +148,22 @@ public final class Relay implements AutoCloseable {
 
     EphemeralKeyPool ephemeralKeys = new EphemeralKeyPool(4096);
     DeliveryService deliveryService = new DeliveryService(identity, ephemeralKeys);
-    NameResolver names = new ChainlessNameResolver();
-    LiveConnections live = new LiveConnections();
-    LivePush livePush = (address, json) -> live.push(address, "message", Json.parse(json));
+    NameResolver names =
+        NameResolvers.fromConfig(config.getString("dm3relay.ens.rpc"), EnsConfig.fromEnvironment(System.getenv()));
+    SpamFilter spamFilter =
+        NameResolvers.spamFilter(
+            names,
+            account ->
+                account.spamFilterRulesJson() == null
+                    ? Optional.empty()
+                    : Optional.of(SpamRules.fromJson(Json.parse(account.spamFilterRulesJson()))));
+    // Pushes go through cluster pub-sub: the receiver's socket may be on another node.
+    LiveBridge bridge = LiveBridge.create(system);
+    LiveConnections live = new LiveConnections(bridge);
+    bridge.start(system, live);
     Submissions submissions =
-        new Submissions(deliveryService, settings::sizeLimit, names, mailboxService, SpamFilter.NO_RULES, livePush, clock);
+        new Submissions(
+            deliveryService, settings::sizeLimit, names, mailboxService, spamFilter, bridge, probe::reachable, clock);
     Sessions sessions =
         new Sessions(identity.jwt(), names, mailboxService, new CassandraChallengeLedger(session, keyspace), clock);
 
@@ -159,13 +182,25 @@ public final class Relay implements AutoCloseable {
     ServerBinding binding =
         join(Http.get(system).newServerAt(settings.host(), settings.port()).bind(api.routes()), startTimeout)
             .addToCoordinatedShutdown(Duration.ofSeconds(10), system);
+    HttpReadinessCheck.Serving serving = HttpReadinessCheck.ID.get(Adapter.toClassic(system));
+    serving.set(true);
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseBeforeServiceUnbind(),
+            "dm3-relay-not-ready",
+            () -> {
+              // Load balancers stop sending traffic before the port closes.
+              serving.set(false);
+              return CompletableFuture.completedFuture(Done.getInstance());
+            });
     log.info(
-        "dm3-relay {} serving {} on {} (delivery service signing key {})",
+        "dm3-relay {} serving {} on {} (management port {}, delivery service signing key {})",
         Main.version(),
         settings.publicUrl(),
         binding.localAddress(),
+        managementPort,
         identity.signingPublicKeyBase64());
-    return new Relay(storage, system, binding, identity, settings, metrics, ephemeralKeys, live);
+    return new Relay(storage, system, binding, identity, settings, metrics, ephemeralKeys, live, names);
   }
 
   /** Socket.IO handshakes carry {@code {"account":{"ensName":…},"token":…}}: the reference's checkToken. */
@@ -272,6 +307,13 @@ public final class Relay implements AutoCloseable {
     system.terminate();
     awaitTermination(system, Duration.ofSeconds(60));
     ephemeralKeys.close();
+    if (names instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        log.warn("closing the name resolver failed: {}", e.toString());
+      }
+    }
     storage.close();
   }
 

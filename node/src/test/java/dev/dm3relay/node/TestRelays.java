@@ -23,6 +23,9 @@ public final class TestRelays {
     values.put("dm3relay.cassandra.apply-schema", "never");
     values.put("dm3relay.api.host", "127.0.0.1");
     values.put("dm3relay.api.port", 0);
+    values.put("pekko.management.http.hostname", "127.0.0.1");
+    values.put("pekko.management.http.port", 0);
+    values.put("pekko.coordinated-shutdown.exit-jvm", "off");
     values.put("dm3relay.data-dir", Path.of("target", "test-data", "relay-" + UUID.randomUUID()).toAbsolutePath().toString());
     values.putAll(overrides);
     Config config = EmbeddedCassandraExtension.relayConfig(ConfigFactory.parseMap(values));

@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -34,6 +35,7 @@ public final class Submissions {
   private final MailboxService mailboxes;
   private final SpamFilter spamFilter;
   private final LivePush livePush;
+  private final BooleanSupplier storageReachable;
   private final Clock clock;
 
   public Submissions(
@@ -43,6 +45,7 @@ public final class Submissions {
       MailboxService mailboxes,
       SpamFilter spamFilter,
       LivePush livePush,
+      BooleanSupplier storageReachable,
       Clock clock) {
     this.deliveryService = deliveryService;
     this.sizeLimit = sizeLimit;
@@ -50,10 +53,16 @@ public final class Submissions {
     this.mailboxes = mailboxes;
     this.spamFilter = spamFilter;
     this.livePush = livePush;
+    this.storageReachable = storageReachable;
     this.clock = clock;
   }
 
   public CompletionStage<SubmitResult> submit(String envelopeJson) {
+    if (!storageReachable.getAsBoolean()) {
+      // Fail at once while Cassandra is known to be down: a 200 could not be durable, and waiting
+      // for each request's own timeout would pile up connections.
+      return CompletableFuture.failedFuture(new StorageUnavailableException());
+    }
     OpenedEnvelope opened;
     String receiverName;
     String senderName;
@@ -140,6 +149,13 @@ public final class Submissions {
                   case UNKNOWN_ACCOUNT -> new Rejected(Refusal.UNKNOWN_ACCOUNT, "unknown account");
                   case MAILBOX_FULL -> new Rejected(Refusal.MAILBOX_FULL, "the receiver's mailbox is full");
                 });
+  }
+
+  /** Storage is known to be unreachable right now; the API answers 503. */
+  public static final class StorageUnavailableException extends RuntimeException {
+    public StorageUnavailableException() {
+      super("Cassandra is unreachable", null, false, false);
+    }
   }
 
   private static Refusal refusalOf(SubmitRejectedException.Reason reason) {

@@ -1,6 +1,7 @@
 package dev.dm3relay.node.ens;
 
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -18,4 +19,13 @@ public interface NameResolver {
 
   /** Whether names other than addresses and {@code <address>.addr.dm3.eth} can resolve at all. */
   boolean resolvesChainNames();
+
+  /**
+   * The ENS text record {@code key} of a name, such as {@code network.dm3.profile} (§6.3), with the
+   * same empty/failed meaning as {@link #resolveAddress}. A resolver without a chain knows no
+   * records, so by default every record is absent.
+   */
+  default CompletionStage<Optional<String>> text(String normalizedName, String key) {
+    return CompletableFuture.completedFuture(Optional.empty());
+  }
 }

@@ -20,6 +20,26 @@ public final class LiveConnections {
 
   private final ConcurrentHashMap<String, List<LiveSocket>> byAccount = new ConcurrentHashMap<>();
   private final AtomicInteger connections = new AtomicInteger();
+  private final Presence presence;
+
+  /**
+   * Told when an account gets its first socket on this node and when its last one goes, so that
+   * pushes from other nodes can be routed here. Calls may arrive out of order under races; a
+   * listener should treat them as hints and re-check {@link #isConnected}.
+   */
+  public interface Presence {
+    void changed(String account);
+
+    Presence NONE = account -> {};
+  }
+
+  public LiveConnections() {
+    this(Presence.NONE);
+  }
+
+  public LiveConnections(Presence presence) {
+    this.presence = Objects.requireNonNull(presence, "presence");
+  }
 
   /** True when this node holds at least one authenticated socket of the account. */
   public boolean isConnected(String account) {
@@ -77,6 +97,7 @@ public final class LiveConnections {
   }
 
   void add(String account, LiveSocket socket) {
+    boolean first = !byAccount.containsKey(account);
     byAccount.compute(
         account,
         (key, sockets) -> {
@@ -86,6 +107,9 @@ public final class LiveConnections {
           connections.incrementAndGet();
           return sockets == null ? List.of(socket) : append(sockets, socket);
         });
+    if (first) {
+      presence.changed(account);
+    }
   }
 
   void remove(String account, LiveSocket socket) {
@@ -100,6 +124,9 @@ public final class LiveConnections {
           // An account without sockets must disappear, or isConnected would stay true.
           return rest.isEmpty() ? null : rest;
         });
+    if (!byAccount.containsKey(account)) {
+      presence.changed(account);
+    }
   }
 
   private static List<LiveSocket> append(List<LiveSocket> sockets, LiveSocket socket) {

@@ -25,7 +25,7 @@ import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegi
  */
 public final class CassandraEnvelopeBodies implements EnvelopeBodies {
 
-  /** The journal's execution profile: LOCAL_QUORUM, so a body is as durable as its event. */
+  /** The journal's execution profile (QUORUM), so a body is as durable as the event indexing it. */
   static final String PROFILE = "pekko-persistence-cassandra-profile";
   /** Point reads in flight per read call; the driver allows 1024 per connection. */
   private static final int READ_WINDOW = 128;

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,31 +30,46 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
  * The mailbox of one recipient, keyed by the recipient's checksummed Ethereum address: its account
- * (signed profile) and the index of its buffered envelopes. A Cluster Sharding entity, event-sourced
+ * (signed profile, profile extension, spam filter rules, notification channels, all opaque JSON
+ * here) and the index of its buffered envelopes. A Cluster Sharding entity, event-sourced
  * into Cassandra.
  *
  * <p>Bodies are not part of the state: {@link BufferEnvelope} first writes the body to
  * {@link EnvelopeBodies}, then persists a small {@link EnvelopeBuffered} event, and replies only
- * once both are durable. While a body write is in flight further {@code BufferEnvelope}s wait in
- * the stash, so duplicate and quota checks always see every accepted message. See node/README.md.
+ * once both are durable. Body writes of several envelopes run concurrently; envelopes whose body
+ * is in flight are tracked as pending, so duplicate and quota checks see them too. See
+ * node/README.md.
  */
 public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox.Event, Mailbox.State> {
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY =
       EntityTypeKey.create(Command.class, "Mailbox");
 
-  /** Hashes per {@link MessagesExpired} event, so one event stays small however much expires. */
-  static final int EXPIRED_HASHES_PER_EVENT = 500;
+  /** Hashes per MessagesExpired/MessagesAcknowledged event: one event stays small however many. */
+  static final int HASHES_PER_EVENT = 500;
 
   // ----------------------------------------------------------------------------------- commands
 
   public sealed interface Command extends CborSerializable
-      permits RegisterProfile, GetAccount, BufferEnvelope, AcknowledgeMessage, ExpireMessages,
-          ListIncoming, BodyStored, BodyStoreFailed, ExpiryTick {}
+      permits RegisterProfile, SetProfileExtension, SetSpamFilterRules, SetNotificationChannels,
+          GetAccount, BufferEnvelope, AcknowledgeMessage, AcknowledgeMessages, ExpireMessages,
+          ListIncoming, BodyStored, BodyStoreFailed, PersistStoredBodies, ExpiryTick {}
 
   /** Register or replace the account's signed profile (an opaque JSON string here). */
   public record RegisterProfile(String signedProfileJson, ActorRef<StatusReply<Done>> replyTo)
       implements Command {}
+
+  /** The account's dm3 profile extension (JSON), served by the relay to senders. */
+  public record SetProfileExtension(String profileExtensionJson, ActorRef<StatusReply<Done>> replyTo)
+      implements Command {}
+
+  /** The account's spam filter rules (JSON: minNonce, minBalance, minTokenBalance). */
+  public record SetSpamFilterRules(String spamFilterRulesJson, ActorRef<StatusReply<Done>> replyTo)
+      implements Command {}
+
+  /** The account's notification channels (JSON array). */
+  public record SetNotificationChannels(
+      String notificationChannelsJson, ActorRef<StatusReply<Done>> replyTo) implements Command {}
 
   public record GetAccount(ActorRef<StatusReply<Account>> replyTo) implements Command {}
 
@@ -68,16 +82,31 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
       String senderName, String messageHash, ActorRef<StatusReply<Acknowledged>> replyTo)
       implements Command {}
 
+  /** One acknowledgement: the sender's name as the client saw it and the envelope's message hash. */
+  public record Ack(String senderName, String messageHash) implements CborSerializable {}
+
+  /**
+   * A client's whole acknowledgement sync at once: one event and one journal write for all of
+   * them. Unknown pairs are skipped.
+   */
+  public record AcknowledgeMessages(List<Ack> acks, ActorRef<StatusReply<AcknowledgedMany>> replyTo)
+      implements Command {}
+
   /** Remove every message older than messageTTL now (the entity also does this on its own). */
   public record ExpireMessages(ActorRef<StatusReply<Expired>> replyTo) implements Command {}
 
   /** The index of the incoming window: newest conversations first, newest messages first. */
   public record ListIncoming(ActorRef<StatusReply<Incoming>> replyTo) implements Command {}
 
-  /** The body of {@code command} is durable; persist its index entry. */
-  record BodyStored(BufferEnvelope command, StoredMessage message) implements Command {}
+  /** The body of the pending envelope with this hash is durable; persist its index entry. */
+  record BodyStored(String messageHash) implements Command {}
 
-  record BodyStoreFailed(BufferEnvelope command, String reason) implements Command {}
+  record BodyStoreFailed(String messageHash, String reason) implements Command {}
+
+  /** Persist the index entries of every body stored since the last such command, as one write. */
+  enum PersistStoredBodies implements Command {
+    INSTANCE
+  }
 
   enum ExpiryTick implements Command {
     INSTANCE
@@ -85,13 +114,22 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
 
   // ------------------------------------------------------------------------------------ replies
 
-  public record Account(String signedProfileJson, int messageCount, long totalBytes)
+  /** The account as stored; every JSON field is null until set. */
+  public record Account(
+      String signedProfileJson,
+      String profileExtensionJson,
+      String spamFilterRulesJson,
+      String notificationChannelsJson,
+      int messageCount,
+      long totalBytes)
       implements CborSerializable {}
 
   public record Buffered(String messageHash, long storedAt, boolean duplicate)
       implements CborSerializable {}
 
   public record Acknowledged(boolean removed) implements CborSerializable {}
+
+  public record AcknowledgedMany(int removed) implements CborSerializable {}
 
   public record Expired(int count) implements CborSerializable {}
 
@@ -100,13 +138,22 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
   // ------------------------------------------------------------------------------------- events
 
   public sealed interface Event extends CborSerializable
-      permits ProfileRegistered, EnvelopeBuffered, MessageAcknowledged, MessagesExpired {}
+      permits ProfileRegistered, ProfileExtensionSet, SpamFilterRulesSet, NotificationChannelsSet,
+          EnvelopeBuffered, MessageAcknowledged, MessagesAcknowledged, MessagesExpired {}
 
   public record ProfileRegistered(String signedProfileJson) implements Event {}
+
+  public record ProfileExtensionSet(String profileExtensionJson) implements Event {}
+
+  public record SpamFilterRulesSet(String spamFilterRulesJson) implements Event {}
+
+  public record NotificationChannelsSet(String notificationChannelsJson) implements Event {}
 
   public record EnvelopeBuffered(StoredMessage message) implements Event {}
 
   public record MessageAcknowledged(String messageHash) implements Event {}
+
+  public record MessagesAcknowledged(List<String> messageHashes) implements Event {}
 
   public record MessagesExpired(List<String> messageHashes) implements Event {}
 
@@ -119,6 +166,9 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
    */
   public static final class State {
     private String signedProfileJson;
+    private String profileExtensionJson;
+    private String spamFilterRulesJson;
+    private String notificationChannelsJson;
     /** By message hash, in store order (oldest first): expiry walks from the front. */
     private final LinkedHashMap<String, StoredMessage> messages = new LinkedHashMap<>();
     private long totalBytes;
@@ -133,6 +183,12 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
 
     public String signedProfileJson() {
       return signedProfileJson;
+    }
+
+    public Account account() {
+      return new Account(
+          signedProfileJson, profileExtensionJson, spamFilterRulesJson, notificationChannelsJson,
+          messages.size(), totalBytes);
     }
 
     public StoredMessage message(String messageHash) {
@@ -159,14 +215,13 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
     }
 
     List<StoredMessage> storedAtOrBefore(long cutoff) {
+      // A full scan: concurrent body writes may index messages a few ms out of store-time order,
+      // and a scan of at most the quota's 10,000 entries per expiry check is cheap.
       List<StoredMessage> due = new ArrayList<>();
-      Iterator<StoredMessage> oldestFirst = messages.values().iterator();
-      while (oldestFirst.hasNext()) {
-        StoredMessage m = oldestFirst.next();
-        if (m.storedAt() > cutoff) {
-          break;
+      for (StoredMessage m : messages.values()) {
+        if (m.storedAt() <= cutoff) {
+          due.add(m);
         }
-        due.add(m);
       }
       return due;
     }
@@ -177,23 +232,27 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
       for (StoredMessage m : messages.values()) {
         byConversation.computeIfAbsent(m.conversationId(), k -> new ArrayList<>()).add(m);
       }
+      Comparator<StoredMessage> newestFirst =
+          Comparator.comparingLong(StoredMessage::storedAt).reversed();
       List<List<StoredMessage>> conversations = new ArrayList<>(byConversation.values());
-      // Lists are in store order, so a conversation's newest message is its last.
+      conversations.forEach(c -> c.sort(newestFirst));
       conversations.sort(
-          Comparator.comparingLong((List<StoredMessage> c) -> c.get(c.size() - 1).storedAt())
-              .reversed());
+          Comparator.comparingLong((List<StoredMessage> c) -> c.get(0).storedAt()).reversed());
       List<StoredMessage> window = new ArrayList<>();
       for (List<StoredMessage> c : conversations.subList(0, Math.min(maxConversations, conversations.size()))) {
-        for (int i = c.size() - 1; i >= Math.max(0, c.size() - maxPerConversation); i--) {
-          window.add(c.get(i));
-        }
+        window.addAll(c.subList(0, Math.min(maxPerConversation, c.size())));
       }
       return window;
     }
   }
 
-  /** What a snapshot holds: the profile and the index, never envelope bodies. */
-  public record Snapshot(String signedProfileJson, List<StoredMessage> messages)
+  /** What a snapshot holds: the account and the index, never envelope bodies. */
+  public record Snapshot(
+      String signedProfileJson,
+      String profileExtensionJson,
+      String spamFilterRulesJson,
+      String notificationChannelsJson,
+      List<StoredMessage> messages)
       implements CborSerializable {}
 
   // ----------------------------------------------------------------------------------- behavior
@@ -212,8 +271,19 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
   private final Clock clock;
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
-  /** A body write is in flight: BufferEnvelope commands wait in the stash until it settles. */
-  private boolean bodyWriteInFlight;
+  /**
+   * Accepted envelopes whose body write is in flight, by message hash. Not state: nothing is
+   * promised about them until their event is persisted, and a restarted entity forgets them (the
+   * senders' asks time out and dm3 clients resubmit, which is idempotent).
+   */
+  private final Map<String, PendingEnvelope> pending = new HashMap<>();
+  private long pendingBytes;
+
+  /** Bodies durable, events not yet persisted: the next PersistStoredBodies writes them together. */
+  private final List<PendingEnvelope> stored = new ArrayList<>();
+
+  private record PendingEnvelope(
+      StoredMessage message, List<ActorRef<StatusReply<Buffered>>> waiters) {}
 
   private Mailbox(
       String address,
@@ -245,11 +315,23 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
     return newCommandHandlerBuilder()
         .forAnyState()
         .onCommand(RegisterProfile.class, this::onRegisterProfile)
+        .onCommand(
+            SetProfileExtension.class,
+            (state, cmd) -> persistAndAck(new ProfileExtensionSet(cmd.profileExtensionJson()), cmd.replyTo()))
+        .onCommand(
+            SetSpamFilterRules.class,
+            (state, cmd) -> persistAndAck(new SpamFilterRulesSet(cmd.spamFilterRulesJson()), cmd.replyTo()))
+        .onCommand(
+            SetNotificationChannels.class,
+            (state, cmd) ->
+                persistAndAck(new NotificationChannelsSet(cmd.notificationChannelsJson()), cmd.replyTo()))
         .onCommand(GetAccount.class, this::onGetAccount)
         .onCommand(BufferEnvelope.class, this::onBufferEnvelope)
         .onCommand(BodyStored.class, this::onBodyStored)
         .onCommand(BodyStoreFailed.class, this::onBodyStoreFailed)
+        .onCommand(PersistStoredBodies.class, (state, cmd) -> persistStoredBodies(state))
         .onCommand(AcknowledgeMessage.class, this::onAcknowledge)
+        .onCommand(AcknowledgeMessages.class, this::onAcknowledgeMany)
         .onCommand(ExpireMessages.class, (state, cmd) -> expire(state, cmd.replyTo()))
         .onCommand(ExpiryTick.class, (state, cmd) -> expire(state, null))
         .onCommand(ListIncoming.class, this::onListIncoming)
@@ -257,38 +339,41 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
   }
 
   private Effect<Event, State> onRegisterProfile(State state, RegisterProfile cmd) {
-    return Effect()
-        .persist(new ProfileRegistered(cmd.signedProfileJson()))
-        .thenRun(s -> cmd.replyTo().tell(StatusReply.ack()));
+    return persistAndAck(new ProfileRegistered(cmd.signedProfileJson()), cmd.replyTo());
+  }
+
+  private Effect<Event, State> persistAndAck(Event event, ActorRef<StatusReply<Done>> replyTo) {
+    return Effect().persist(event).thenRun(s -> replyTo.tell(StatusReply.ack()));
   }
 
   private Effect<Event, State> onGetAccount(State state, GetAccount cmd) {
-    cmd.replyTo()
-        .tell(
-            StatusReply.success(
-                new Account(state.signedProfileJson(), state.messageCount(), state.totalBytes())));
+    cmd.replyTo().tell(StatusReply.success(state.account()));
     return Effect().none();
   }
 
   private Effect<Event, State> onBufferEnvelope(State state, BufferEnvelope cmd) {
-    if (bodyWriteInFlight) {
-      return Effect().stash();
-    }
     IncomingEnvelope envelope = cmd.envelope();
     StoredMessage existing = state.message(envelope.messageHash());
     if (existing != null) {
       cmd.replyTo().tell(StatusReply.success(new Buffered(existing.messageHash(), existing.storedAt(), true)));
       return Effect().none();
     }
+    PendingEnvelope inFlight = pending.get(envelope.messageHash());
+    if (inFlight != null) {
+      // Same envelope submitted again before the first write finished: answer both together.
+      inFlight.waiters().add(cmd.replyTo());
+      return Effect().none();
+    }
     int size = envelope.sizeInBytes();
-    if (state.messageCount() >= settings.maxMessages()
-        || state.totalBytes() + size > settings.maxBytes()) {
+    int messages = state.messageCount() + pending.size();
+    long bytes = state.totalBytes() + pendingBytes;
+    if (messages >= settings.maxMessages() || bytes + size > settings.maxBytes()) {
       cmd.replyTo()
           .tell(
               StatusReply.error(
                   String.format(
                       "mailbox quota exceeded: %d messages / %d bytes stored, limits %d messages / %d bytes",
-                      state.messageCount(), state.totalBytes(), settings.maxMessages(), settings.maxBytes())));
+                      messages, bytes, settings.maxMessages(), settings.maxBytes())));
       return Effect().none();
     }
     StoredMessage message =
@@ -299,40 +384,72 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
             clock.millis(),
             size,
             bodyKey(envelope));
-    bodyWriteInFlight = true;
+    List<ActorRef<StatusReply<Buffered>>> waiters = new ArrayList<>();
+    waiters.add(cmd.replyTo());
+    pending.put(message.messageHash(), new PendingEnvelope(message, waiters));
+    pendingBytes += size;
     context.pipeToSelf(
         bodies.write(address, message.bodyKey(), envelope.json(), message.storedAt(), settings.messageTtl()),
         (done, failure) ->
             failure == null
-                ? new BodyStored(cmd, message)
-                : new BodyStoreFailed(cmd, String.valueOf(failure.getMessage())));
+                ? new BodyStored(message.messageHash())
+                : new BodyStoreFailed(message.messageHash(), String.valueOf(failure.getMessage())));
     return Effect().none();
   }
 
-  private Effect<Event, State> onBodyStored(State state, BodyStored stored) {
-    bodyWriteInFlight = false;
-    StoredMessage m = stored.message();
-    StoredMessage existing = state.message(m.messageHash());
-    if (existing != null) {
-      // Only a write completing into a restarted incarnation can get here; keep the first.
-      stored.command().replyTo()
-          .tell(StatusReply.success(new Buffered(existing.messageHash(), existing.storedAt(), true)));
-      return Effect().unstashAll();
+  private PendingEnvelope takePending(String messageHash) {
+    PendingEnvelope p = pending.remove(messageHash);
+    if (p != null) {
+      pendingBytes -= p.message().size();
     }
+    return p;
+  }
+
+  private Effect<Event, State> onBodyStored(State state, BodyStored bodyStored) {
+    PendingEnvelope p = pending.get(bodyStored.messageHash());
+    if (p == null) {
+      return Effect().none();
+    }
+    // Group commit: while one persist is in flight, Pekko holds back the BodyStored messages that
+    // arrive; they all join `stored` before the next PersistStoredBodies runs, so under load one
+    // journal write (a single-partition batch) carries many events.
+    if (stored.isEmpty()) {
+      context.getSelf().tell(PersistStoredBodies.INSTANCE);
+    }
+    stored.add(p);
+    return Effect().none();
+  }
+
+  private Effect<Event, State> persistStoredBodies(State state) {
+    if (stored.isEmpty()) {
+      return Effect().none();
+    }
+    List<PendingEnvelope> batch = List.copyOf(stored);
+    stored.clear();
+    batch.forEach(p -> takePending(p.message().messageHash()));
+    List<Event> events = batch.stream().<Event>map(p -> new EnvelopeBuffered(p.message())).toList();
     return Effect()
-        .persist(new EnvelopeBuffered(m))
+        .persist(events)
         .thenRun(
-            s ->
-                stored.command().replyTo()
-                    .tell(StatusReply.success(new Buffered(m.messageHash(), m.storedAt(), false))))
-        .thenUnstashAll();
+            s -> {
+              for (PendingEnvelope p : batch) {
+                StoredMessage m = p.message();
+                p.waiters().get(0)
+                    .tell(StatusReply.success(new Buffered(m.messageHash(), m.storedAt(), false)));
+                p.waiters().subList(1, p.waiters().size())
+                    .forEach(w -> w.tell(StatusReply.success(new Buffered(m.messageHash(), m.storedAt(), true))));
+              }
+            });
   }
 
   private Effect<Event, State> onBodyStoreFailed(State state, BodyStoreFailed failed) {
-    bodyWriteInFlight = false;
+    PendingEnvelope p = takePending(failed.messageHash());
+    if (p == null) {
+      return Effect().none();
+    }
     context.getLog().warn("Envelope body write for mailbox {} failed: {}", address, failed.reason());
-    failed.command().replyTo().tell(StatusReply.error("storage unavailable, try again"));
-    return Effect().unstashAll();
+    p.waiters().forEach(w -> w.tell(StatusReply.error("storage unavailable, try again")));
+    return Effect().none();
   }
 
   private Effect<Event, State> onAcknowledge(State state, AcknowledgeMessage cmd) {
@@ -350,6 +467,36 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
             });
   }
 
+  private Effect<Event, State> onAcknowledgeMany(State state, AcknowledgeMessages cmd) {
+    List<StoredMessage> matched = new ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (Ack ack : cmd.acks()) {
+      StoredMessage m = state.message(ack.messageHash());
+      if (m != null && m.senderName().equals(ack.senderName()) && seen.add(m.messageHash())) {
+        matched.add(m);
+      }
+    }
+    if (matched.isEmpty()) {
+      cmd.replyTo().tell(StatusReply.success(new AcknowledgedMany(0)));
+      return Effect().none();
+    }
+    List<Event> events = new ArrayList<>();
+    for (int from = 0; from < matched.size(); from += HASHES_PER_EVENT) {
+      events.add(
+          new MessagesAcknowledged(
+              matched.subList(from, Math.min(matched.size(), from + HASHES_PER_EVENT)).stream()
+                  .map(StoredMessage::messageHash)
+                  .toList()));
+    }
+    return Effect()
+        .persist(events)
+        .thenRun(
+            s -> {
+              cmd.replyTo().tell(StatusReply.success(new AcknowledgedMany(matched.size())));
+              deleteBodies(matched.stream().map(StoredMessage::bodyKey).toList());
+            });
+  }
+
   private Effect<Event, State> expire(State state, ActorRef<StatusReply<Expired>> replyTo) {
     List<StoredMessage> due =
         settings.messageTtl().isZero()
@@ -362,10 +509,10 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
       return Effect().none();
     }
     List<Event> events = new ArrayList<>();
-    for (int from = 0; from < due.size(); from += EXPIRED_HASHES_PER_EVENT) {
+    for (int from = 0; from < due.size(); from += HASHES_PER_EVENT) {
       events.add(
           new MessagesExpired(
-              due.subList(from, Math.min(due.size(), from + EXPIRED_HASHES_PER_EVENT)).stream()
+              due.subList(from, Math.min(due.size(), from + HASHES_PER_EVENT)).stream()
                   .map(StoredMessage::messageHash)
                   .toList()));
     }
@@ -423,6 +570,24 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
               return state;
             })
         .onEvent(
+            ProfileExtensionSet.class,
+            (state, e) -> {
+              state.profileExtensionJson = e.profileExtensionJson();
+              return state;
+            })
+        .onEvent(
+            SpamFilterRulesSet.class,
+            (state, e) -> {
+              state.spamFilterRulesJson = e.spamFilterRulesJson();
+              return state;
+            })
+        .onEvent(
+            NotificationChannelsSet.class,
+            (state, e) -> {
+              state.notificationChannelsJson = e.notificationChannelsJson();
+              return state;
+            })
+        .onEvent(
             EnvelopeBuffered.class,
             (state, e) -> {
               state.add(e.message());
@@ -432,6 +597,12 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
             MessageAcknowledged.class,
             (state, e) -> {
               state.remove(e.messageHash());
+              return state;
+            })
+        .onEvent(
+            MessagesAcknowledged.class,
+            (state, e) -> {
+              e.messageHashes().forEach(state::remove);
               return state;
             })
         .onEvent(
@@ -469,7 +640,12 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
       @Override
       public Object toJournal(State state) {
         // A copy taken now: the snapshot is serialized later, while the live state moves on.
-        return new Snapshot(state.signedProfileJson(), state.messages());
+        return new Snapshot(
+            state.signedProfileJson,
+            state.profileExtensionJson,
+            state.spamFilterRulesJson,
+            state.notificationChannelsJson,
+            state.messages());
       }
 
       @Override
@@ -477,6 +653,9 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
         Snapshot snapshot = (Snapshot) from;
         State state = new State();
         state.signedProfileJson = snapshot.signedProfileJson();
+        state.profileExtensionJson = snapshot.profileExtensionJson();
+        state.spamFilterRulesJson = snapshot.spamFilterRulesJson();
+        state.notificationChannelsJson = snapshot.notificationChannelsJson();
         snapshot.messages().forEach(state::add);
         return state;
       }

@@ -36,8 +36,12 @@ public interface MailboxService {
    */
   record Ack(String senderName, String messageHash) {}
 
-  /** A registered account: its signed profile and what the relay keeps with it. */
-  record Account(String address, SignedUserProfile profile, ProfileExtension extension, long createdAtMs) {}
+  /**
+   * A registered account: its signed profile and what the relay keeps with it.
+   *
+   * @param spamFilterRulesJson the reference's {@code spamFilterRules} object, or null when none are set
+   */
+  record Account(String address, SignedUserProfile profile, ProfileExtension extension, String spamFilterRulesJson) {}
 
   /**
    * A stamped envelope ready to buffer.

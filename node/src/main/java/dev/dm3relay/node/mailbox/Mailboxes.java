@@ -48,6 +48,22 @@ public final class Mailboxes {
         .askWithStatus(r -> new Mailbox.RegisterProfile(signedProfileJson, r), settings.askTimeout());
   }
 
+  public CompletionStage<Done> setProfileExtension(String address, String profileExtensionJson) {
+    return mailbox(address)
+        .askWithStatus(r -> new Mailbox.SetProfileExtension(profileExtensionJson, r), settings.askTimeout());
+  }
+
+  public CompletionStage<Done> setSpamFilterRules(String address, String spamFilterRulesJson) {
+    return mailbox(address)
+        .askWithStatus(r -> new Mailbox.SetSpamFilterRules(spamFilterRulesJson, r), settings.askTimeout());
+  }
+
+  public CompletionStage<Done> setNotificationChannels(String address, String notificationChannelsJson) {
+    return mailbox(address)
+        .askWithStatus(
+            r -> new Mailbox.SetNotificationChannels(notificationChannelsJson, r), settings.askTimeout());
+  }
+
   public CompletionStage<Mailbox.Account> account(String address) {
     return mailbox(address).askWithStatus(Mailbox.GetAccount::new, settings.askTimeout());
   }
@@ -63,6 +79,14 @@ public final class Mailboxes {
     return mailbox(address)
         .askWithStatus(
             r -> new Mailbox.AcknowledgeMessage(senderName, messageHash, r), settings.askTimeout());
+  }
+
+  /** All acknowledgements of one sync in one journal write; returns how many were removed. */
+  public CompletionStage<Integer> acknowledgeAll(String address, List<Mailbox.Ack> acks) {
+    return mailbox(address)
+        .<Mailbox.AcknowledgedMany>askWithStatus(
+            r -> new Mailbox.AcknowledgeMessages(List.copyOf(acks), r), settings.askTimeout())
+        .thenApply(Mailbox.AcknowledgedMany::removed);
   }
 
   public CompletionStage<Mailbox.Expired> expire(String address) {

@@ -5,7 +5,6 @@ import dev.dm3relay.protocol.model.ProfileExtension;
 import dev.dm3relay.protocol.model.SignedUserProfile;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.pattern.StatusReply;
@@ -30,13 +29,16 @@ public final class ShardedMailboxService implements MailboxService {
             account ->
                 account.signedProfileJson() == null
                     ? Optional.empty()
-                    : Optional.of(toAccount(key, account.signedProfileJson())));
+                    : Optional.of(toAccount(key, account)));
   }
 
   @Override
   public CompletionStage<Account> registerProfile(String address, SignedUserProfile profile, long nowMs) {
     String key = MailboxAddress.checksummed(address);
-    return mailboxes.registerProfile(key, profile.canonical()).thenApply(done -> new Account(key, profile, ProfileExtension.DEFAULT, nowMs));
+    return mailboxes
+        .registerProfile(key, profile.canonical())
+        .thenCompose(done -> account(key))
+        .thenApply(account -> account.orElseThrow(() -> new IllegalStateException("profile registered but not found")));
   }
 
   @Override
@@ -79,22 +81,17 @@ public final class ShardedMailboxService implements MailboxService {
 
   @Override
   public CompletionStage<Integer> acknowledge(String address, List<Ack> acknowledgements) {
-    CompletableFuture<Integer> removed = CompletableFuture.completedFuture(0);
-    // One after another: a mailbox handles its commands in order anyway, and a failure stops the
-    // rest so the client retries the whole sync.
-    for (Ack ack : acknowledgements) {
-      removed =
-          removed.thenCompose(
-              count ->
-                  mailboxes
-                      .acknowledge(address, ack.senderName(), ack.messageHash())
-                      .thenApply(result -> count + (result.removed() ? 1 : 0))
-                      .toCompletableFuture());
-    }
-    return removed;
+    // One command and one event for the client's whole sync, however many envelopes it names.
+    return mailboxes.acknowledgeAll(
+        address, acknowledgements.stream().map(a -> new Mailbox.Ack(a.senderName(), a.messageHash())).toList());
   }
 
-  private static Account toAccount(String address, String signedProfileJson) {
-    return new Account(address, SignedUserProfile.fromJson(Json.parse(signedProfileJson)), ProfileExtension.DEFAULT, 0);
+  private static Account toAccount(String address, Mailbox.Account account) {
+    ProfileExtension extension =
+        account.profileExtensionJson() == null
+            ? ProfileExtension.DEFAULT
+            : ProfileExtension.fromJson(Json.parse(account.profileExtensionJson()));
+    return new Account(
+        address, SignedUserProfile.fromJson(Json.parse(account.signedProfileJson())), extension, account.spamFilterRulesJson());
   }
 }

@@ -25,25 +25,39 @@ public final class CassandraStorage implements AutoCloseable {
   private final CassandraSettings settings;
   private final List<String> contactPoints;
   private final Optional<EmbeddedCassandra> embedded;
+  private final Optional<DataDirLock> lock;
 
   private CassandraStorage(
-      CassandraSettings settings, List<String> contactPoints, Optional<EmbeddedCassandra> embedded) {
+      CassandraSettings settings,
+      List<String> contactPoints,
+      Optional<EmbeddedCassandra> embedded,
+      Optional<DataDirLock> lock) {
     this.settings = settings;
     this.contactPoints = contactPoints;
     this.embedded = embedded;
+    this.lock = lock;
   }
 
   public static CassandraStorage start(CassandraSettings settings) {
     Optional<EmbeddedCassandra> embedded = Optional.empty();
+    Optional<DataDirLock> lock = Optional.empty();
     List<String> contactPoints = settings.contactPoints();
     if (settings.embeddedWanted()) {
-      EmbeddedCassandra server = EmbeddedCassandra.startOrReuse(settings.embeddedServer());
-      embedded = Optional.of(server);
-      contactPoints = List.of(server.contactPoint());
+      // One relay per data dir: a second one would adopt the first one's Cassandra and stop it
+      // under its feet when it exits. The OS releases the lock when a relay dies, however it dies.
+      lock = Optional.of(DataDirLock.acquire(settings.dataDir()));
+      try {
+        EmbeddedCassandra server = EmbeddedCassandra.startOrReuse(settings.embeddedServer());
+        embedded = Optional.of(server);
+        contactPoints = List.of(server.contactPoint());
+      } catch (RuntimeException e) {
+        lock.get().release();
+        throw e;
+      }
     } else {
       log.info("Using external Cassandra at {} (keyspace {})", contactPoints, settings.keyspace());
     }
-    CassandraStorage storage = new CassandraStorage(settings, contactPoints, embedded);
+    CassandraStorage storage = new CassandraStorage(settings, contactPoints, embedded, lock);
     if (settings.schemaToApply()) {
       try (CqlSession session = storage.openSession(Duration.ofSeconds(30))) {
         CassandraSchema.apply(session, settings.keyspace(), settings.replication());
@@ -108,5 +122,6 @@ public final class CassandraStorage implements AutoCloseable {
   @Override
   public void close() {
     embedded.ifPresent(EmbeddedCassandra::stop);
+    lock.ifPresent(DataDirLock::release);
   }
 }

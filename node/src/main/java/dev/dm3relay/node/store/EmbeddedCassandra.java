@@ -36,6 +36,9 @@ public final class EmbeddedCassandra implements AutoCloseable {
   private static final String MAIN_CLASS = "org.apache.cassandra.service.CassandraDaemon";
   static final String PID_FILE = "cassandra.pid";
   static final String LAUNCH_FILE = "launch.properties";
+  /** Pids some handle in this JVM stopped, so other handles of the same server stay quiet. */
+  private static final java.util.Set<Long> STOPPED_ON_PURPOSE =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private final EmbeddedCassandraSettings settings;
   private final ProcessHandle process;
@@ -49,6 +52,17 @@ public final class EmbeddedCassandra implements AutoCloseable {
     this.process = process;
     this.reused = reused;
     this.startupTime = took;
+    // The relay does not restart a dead Cassandra (that could hide a crash loop); it says so loudly.
+    process
+        .onExit()
+        .thenRun(
+            () -> {
+              if (!STOPPED_ON_PURPOSE.contains(process.pid())) {
+                log.error(
+                    "Embedded Cassandra pid {} exited unexpectedly; see {}",
+                    process.pid(), settings.dataDir().resolve("logs"));
+              }
+            });
   }
 
   /** Reuses this data dir's running Cassandra if it is healthy, else launches a new one. */
@@ -71,6 +85,14 @@ public final class EmbeddedCassandra implements AutoCloseable {
         log.info("Embedded Cassandra pid {} runs with other ports; restarting it", running.pid());
       }
       terminate(running, settings.stopTimeout());
+    }
+    if (CqlPing.answers(settings.host(), settings.cqlPort(), Duration.ofSeconds(1))) {
+      // Not ours (no live pid file for this data dir): starting would fail on the port, and the
+      // CQL check below would then be answered by the stranger.
+      throw new IllegalStateException(
+          "Port " + settings.cqlPort() + " on " + settings.host() + " already serves CQL for another Cassandra;"
+              + " set CASSANDRA_EMBEDDED_CQL_PORT (and CASSANDRA_EMBEDDED_STORAGE_PORT) to free ports,"
+              + " or CASSANDRA_CONTACT_POINTS to use that Cassandra");
     }
     ProcessHandle launched = launch(settings);
     if (!awaitCql(settings, launched, settings.startTimeout())) {
@@ -125,9 +147,10 @@ public final class EmbeddedCassandra implements AutoCloseable {
       return;
     }
     long began = System.nanoTime();
+    stopped = true;
+    STOPPED_ON_PURPOSE.add(process.pid());
     terminate(process, settings.stopTimeout());
     deleteQuietly(settings.dataDir().resolve(PID_FILE));
-    stopped = true;
     log.info(
         "Embedded Cassandra pid {} stopped after {} ms",
         process.pid(), Duration.ofNanos(System.nanoTime() - began).toMillis());

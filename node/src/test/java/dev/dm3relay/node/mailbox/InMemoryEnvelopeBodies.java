@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.Done;
 
 /** Envelope bodies in a map, for the entity's unit test; can be told to fail writes. */
-final class InMemoryEnvelopeBodies implements EnvelopeBodies {
+class InMemoryEnvelopeBodies implements EnvelopeBodies {
 
   final Map<String, String> bodies = new ConcurrentHashMap<>();
   volatile boolean failWrites;

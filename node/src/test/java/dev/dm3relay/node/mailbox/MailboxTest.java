@@ -9,6 +9,7 @@ import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
@@ -111,6 +112,29 @@ class MailboxTest {
   }
 
   @Test
+  void aWholeAckSyncIsOneEventAndSkipsUnknownPairs() {
+    start(MailboxSettings.defaults());
+    buffer(envelope("bob.eth", "0x01"));
+    buffer(envelope("bob.eth", "0x02"));
+    buffer(envelope("carol.eth", "0x03"));
+    var acked =
+        mailbox.<StatusReply<Mailbox.AcknowledgedMany>>runCommand(
+            r ->
+                new Mailbox.AcknowledgeMessages(
+                    List.of(
+                        new Mailbox.Ack("bob.eth", "0x01"),
+                        new Mailbox.Ack("bob.eth", "0x01"), // repeated in the same sync
+                        new Mailbox.Ack("eve.eth", "0x02"), // wrong sender
+                        new Mailbox.Ack("carol.eth", "0x03"),
+                        new Mailbox.Ack("carol.eth", "0x99")), // unknown
+                    r));
+    assertEquals(2, acked.reply().getValue().removed());
+    assertEquals(new Mailbox.MessagesAcknowledged(List.of("0x01", "0x03")), acked.event());
+    assertEquals(List.of("0x02"), mailbox.getState().messages().stream().map(StoredMessage::messageHash).toList());
+    assertEquals(Set.of(ADDRESS + "/0x02"), bodies.bodies.keySet());
+  }
+
+  @Test
   void quotaRefusesWithAClearLimitError() {
     buffer(envelope("bob.eth", "0x01"));
     buffer(envelope("bob.eth", "0x02"));
@@ -160,16 +184,33 @@ class MailboxTest {
   void stateSurvivesARestartThroughSnapshotAndEvents() {
     mailbox.<StatusReply<org.apache.pekko.Done>>runCommand(
         r -> new Mailbox.RegisterProfile("{\"profile\":1}", r));
+    mailbox.<StatusReply<org.apache.pekko.Done>>runCommand(
+        r -> new Mailbox.SetProfileExtension("{\"notSupportedMessageTypes\":[\"NEW\"]}", r));
+    mailbox.<StatusReply<org.apache.pekko.Done>>runCommand(
+        r -> new Mailbox.SetSpamFilterRules("{\"minNonce\":1}", r));
+    mailbox.<StatusReply<org.apache.pekko.Done>>runCommand(
+        r -> new Mailbox.SetNotificationChannels("[]", r));
     buffer(envelope("bob.eth", "0x01"));
     buffer(envelope("carol.eth", "0x02"));
     mailbox.<StatusReply<Mailbox.Acknowledged>>runCommand(
-        r -> new Mailbox.AcknowledgeMessage("bob.eth", "0x01", r)); // 4th event: snapshot
-    buffer(envelope("bob.eth", "0x03"));
+        r -> new Mailbox.AcknowledgeMessage("bob.eth", "0x01", r)); // 7th event
+    buffer(envelope("bob.eth", "0x03")); // 8th event: snapshot
+    buffer(envelope("bob.eth", "0x04"));
 
     var restarted = mailbox.restart();
     Mailbox.State state = restarted.state();
-    assertEquals("{\"profile\":1}", state.signedProfileJson());
-    assertEquals(List.of("0x02", "0x03"), state.messages().stream().map(StoredMessage::messageHash).toList());
+    Mailbox.Account account = state.account();
+    assertEquals("{\"profile\":1}", account.signedProfileJson());
+    assertEquals("{\"notSupportedMessageTypes\":[\"NEW\"]}", account.profileExtensionJson());
+    assertEquals("{\"minNonce\":1}", account.spamFilterRulesJson());
+    assertEquals("[]", account.notificationChannelsJson());
+    assertEquals(
+        List.of("0x02", "0x03", "0x04"), state.messages().stream().map(StoredMessage::messageHash).toList());
+    // The snapshot (taken at the 8th event) holds the index, not bodies.
+    var snapshots = mailbox.snapshotTestKit().orElseThrow().persistedInStorage("Mailbox|" + ADDRESS);
+    Mailbox.Snapshot snapshot = (Mailbox.Snapshot) snapshots.get(snapshots.size() - 1).second();
+    assertEquals(
+        List.of("0x02", "0x03"), snapshot.messages().stream().map(StoredMessage::messageHash).toList());
     assertEquals(state.messages().stream().mapToLong(StoredMessage::size).sum(), state.totalBytes());
   }
 
@@ -186,6 +227,46 @@ class MailboxTest {
     assertEquals(
         List.of("0x03", "0x01", "0x02"),
         listed.reply().getValue().messages().stream().map(StoredMessage::messageHash).toList());
+  }
+
+  @Test
+  void envelopesWhoseBodyIsInFlightCountForDuplicatesAndQuota() {
+    // Body writes that complete only when the test says so.
+    java.util.List<java.util.concurrent.CompletableFuture<org.apache.pekko.Done>> writes =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
+    EnvelopeBodies slowBodies =
+        new InMemoryEnvelopeBodies() {
+          @Override
+          public java.util.concurrent.CompletionStage<org.apache.pekko.Done> write(
+              String mailbox, String bodyKey, String json, long storedAt, Duration ttl) {
+            var write = new java.util.concurrent.CompletableFuture<org.apache.pekko.Done>();
+            writes.add(write);
+            return write;
+          }
+        };
+    var entity =
+        testKit.spawn(
+            Mailbox.create(
+                "0x0000000000000000000000000000000000000001",
+                MailboxSettings.defaults().withQuota(2, 10_000),
+                slowBodies,
+                clock));
+    var probe = testKit.<StatusReply<Mailbox.Buffered>>createTestProbe();
+    entity.tell(new Mailbox.BufferEnvelope(envelope("bob.eth", "0x01"), probe.getRef()));
+    entity.tell(new Mailbox.BufferEnvelope(envelope("bob.eth", "0x01"), probe.getRef()));
+    entity.tell(new Mailbox.BufferEnvelope(envelope("bob.eth", "0x02"), probe.getRef()));
+    entity.tell(new Mailbox.BufferEnvelope(envelope("bob.eth", "0x03"), probe.getRef()));
+    // 0x01 and 0x02 are pending: 0x03 is over the quota of 2 before any event exists.
+    assertTrue(probe.receiveMessage().getError().getMessage().startsWith("mailbox quota exceeded"));
+    probe.expectNoMessage(Duration.ofMillis(200)); // nothing is durable yet, so no success
+    assertEquals(2, writes.size(), "one body write per distinct envelope");
+
+    writes.forEach(w -> w.complete(org.apache.pekko.Done.getInstance()));
+    List<Mailbox.Buffered> replies =
+        List.of(probe.receiveMessage().getValue(), probe.receiveMessage().getValue(), probe.receiveMessage().getValue());
+    assertEquals(1, replies.stream().filter(r -> r.messageHash().equals("0x01") && !r.duplicate()).count());
+    assertEquals(1, replies.stream().filter(r -> r.messageHash().equals("0x01") && r.duplicate()).count());
+    assertEquals(1, replies.stream().filter(r -> r.messageHash().equals("0x02")).count());
   }
 
   @Test

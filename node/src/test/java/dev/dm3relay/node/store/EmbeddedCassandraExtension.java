@@ -8,6 +8,8 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -69,16 +71,30 @@ public final class EmbeddedCassandraExtension implements BeforeAllCallback {
                         "pekko.coordinated-shutdown.terminate-actor-system", "on"))));
   }
 
-  static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
+  /** Distinct free loopback ports: all sockets are held open until every port is chosen. */
+  static int[] freePorts(int count) {
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      for (int i = 0; i < count; i++) {
+        sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
+      }
+      return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } finally {
+      for (ServerSocket socket : sockets) {
+        try {
+          socket.close();
+        } catch (IOException ignored) {
+          // closing a probe socket cannot matter
+        }
+      }
     }
   }
 
   /** Test settings: free ports so parallel builds on one machine do not collide. */
   static Config testCassandraConfig(Path dataRoot) {
+    int[] ports = freePorts(2);
     return ConfigFactory.parseMap(
         Map.of(
             "dm3relay.data-dir", dataRoot.toAbsolutePath().toString(),
@@ -86,9 +102,11 @@ public final class EmbeddedCassandraExtension implements BeforeAllCallback {
             "dm3relay.cassandra.keyspace", KEYSPACE,
             "dm3relay.cassandra.replication", "SimpleStrategy:1",
             "dm3relay.cassandra.apply-schema", "auto",
-            "dm3relay.cassandra.embedded.cql-port", freePort(),
-            "dm3relay.cassandra.embedded.storage-port", freePort(),
+            "dm3relay.cassandra.embedded.cql-port", ports[0],
+            "dm3relay.cassandra.embedded.storage-port", ports[1],
             "dm3relay.cassandra.embedded.heap", "512m",
+            // CI machines are shared: a start took 27 s under a load average of 10 on 2 cores.
+            "dm3relay.cassandra.embedded.start-timeout", "180s",
             "dm3relay.cassandra.embedded.test-mode", true));
   }
 

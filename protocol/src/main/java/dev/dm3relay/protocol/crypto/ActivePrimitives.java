@@ -3,6 +3,7 @@ package dev.dm3relay.protocol.crypto;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -18,7 +19,7 @@ final class ActivePrimitives {
 
   private static final Logger LOG = Logger.getLogger(ActivePrimitives.class.getName());
 
-  static final CryptoPrimitives PURE_JAVA = new BouncyCastlePrimitives();
+  static final CryptoPrimitives PURE_JAVA = new PureJavaPrimitives();
 
   static final CryptoPrimitives INSTANCE = choose(System.getProperty(PROPERTY, "auto"));
 
@@ -35,14 +36,19 @@ final class ActivePrimitives {
       case "sodium":
         return selfTested(SodiumPrimitives.load());
       case "auto":
-        try {
-          return selfTested(SodiumPrimitives.load());
-        } catch (Throwable nativeUnavailable) { // NOPMD: UnsatisfiedLinkError and friends are the point
-          LOG.log(Level.WARNING, "libsodium unavailable, using pure-Java crypto: " + nativeUnavailable);
-          return PURE_JAVA;
-        }
+        return nativeOrPureJava(SodiumPrimitives::load);
       default:
         throw new IllegalArgumentException(PROPERTY + " must be auto, sodium, java, bc or jdk, not " + wanted);
+    }
+  }
+
+  /** The native implementation if it loads and passes {@link #selfTested}, else pure Java. */
+  static CryptoPrimitives nativeOrPureJava(Supplier<CryptoPrimitives> loadNative) {
+    try {
+      return selfTested(loadNative.get());
+    } catch (Throwable nativeUnavailable) { // UnsatisfiedLinkError and other Errors included: any of them means "no native"
+      LOG.log(Level.WARNING, "libsodium unavailable, using pure-Java crypto: " + nativeUnavailable);
+      return PURE_JAVA;
     }
   }
 

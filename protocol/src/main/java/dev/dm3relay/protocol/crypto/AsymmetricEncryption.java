@@ -1,6 +1,7 @@
 package dev.dm3relay.protocol.crypto;
 
 import java.security.SecureRandom;
+import java.util.Arrays;
 
 /**
  * dm3's {@code encryptAsymmetric}/{@code decryptAsymmetric} (§3.2): an ephemeral X25519 key, the
@@ -95,7 +96,7 @@ public final class AsymmetricEncryption {
    * BLAKE2b-512(shared ‖ ephemeral public ‖ recipient public)[32..64).
    */
   static byte[] messageKey(byte[] shared, byte[] ephemeralPublicKey, byte[] recipientPublicKey) {
-    return java.util.Arrays.copyOfRange(sessionKeys(shared, ephemeralPublicKey, recipientPublicKey), 32, 64);
+    return Arrays.copyOfRange(sessionKeys(shared, ephemeralPublicKey, recipientPublicKey), 32, 64);
   }
 
   /** Both {@code crypto_kx} session keys: client rx = [0..32), client tx = [32..64). */

@@ -49,7 +49,7 @@ public interface CryptoPrimitives {
     return ActivePrimitives.INSTANCE;
   }
 
-  /** Pure Java (Bouncy Castle, with the JDK where that is faster): always available. */
+  /** Pure Java ({@link PureJavaPrimitives}: Bouncy Castle, SunJCE for ChaCha20-Poly1305): always available. */
   static CryptoPrimitives pureJava() {
     return ActivePrimitives.PURE_JAVA;
   }

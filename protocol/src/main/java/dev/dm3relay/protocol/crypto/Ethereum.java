@@ -3,6 +3,7 @@ package dev.dm3relay.protocol.crypto;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Locale;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.ec.CustomNamedCurves;
@@ -43,9 +44,9 @@ public final class Ethereum {
     if (digits.length() != 40 || !digits.chars().allMatch(Ethereum::isHexDigit)) {
       throw new IllegalArgumentException("not an Ethereum address: " + address);
     }
-    String checksummed = checksum(digits.toLowerCase(java.util.Locale.ROOT));
-    boolean mixedCase = !digits.equals(digits.toLowerCase(java.util.Locale.ROOT))
-        && !digits.equals(digits.toUpperCase(java.util.Locale.ROOT));
+    String checksummed = checksum(digits.toLowerCase(Locale.ROOT));
+    boolean mixedCase = !digits.equals(digits.toLowerCase(Locale.ROOT))
+        && !digits.equals(digits.toUpperCase(Locale.ROOT));
     if (mixedCase && !checksummed.substring(2).equals(digits)) {
       throw new IllegalArgumentException("bad address checksum: " + address);
     }

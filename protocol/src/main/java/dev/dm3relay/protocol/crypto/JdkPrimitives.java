@@ -13,6 +13,7 @@ import java.security.spec.EdECPublicKeySpec;
 import java.security.spec.NamedParameterSpec;
 import java.security.spec.XECPrivateKeySpec;
 import java.security.spec.XECPublicKeySpec;
+import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.KeyAgreement;
@@ -99,7 +100,7 @@ public final class JdkPrimitives implements CryptoPrimitives {
   @Override
   public byte[] ed25519Sign(byte[] privateKey64, byte[] message) {
     try {
-      byte[] seed = java.util.Arrays.copyOf(privateKey64, 32);
+      byte[] seed = Arrays.copyOf(privateKey64, 32);
       PrivateKey key =
           KeyFactory.getInstance("Ed25519").generatePrivate(new EdECPrivateKeySpec(NamedParameterSpec.ED25519, seed));
       Signature signer = Signature.getInstance("Ed25519");

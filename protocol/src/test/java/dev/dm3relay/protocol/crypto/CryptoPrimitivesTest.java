@@ -24,7 +24,7 @@ class CryptoPrimitivesTest {
 
   static Stream<CryptoPrimitives> implementations() {
     return Stream.of(
-        new BouncyCastlePrimitives(), new JdkPrimitives(), SodiumPrimitives.load(), CryptoPrimitives.pureJava());
+        new BouncyCastlePrimitives(), new JdkPrimitives(), new PureJavaPrimitives(), SodiumPrimitives.load());
   }
 
   @ParameterizedTest

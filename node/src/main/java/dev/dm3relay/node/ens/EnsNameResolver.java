@@ -1,0 +1,351 @@
+package dev.dm3relay.node.ens;
+
+import dev.dm3relay.node.ens.Abi.MalformedAbiException;
+import dev.dm3relay.node.ens.ChainReader.CallOutcome;
+import dev.dm3relay.protocol.crypto.Ethereum;
+import dev.dm3relay.protocol.crypto.Hex;
+import dev.dm3relay.protocol.ens.EnsNames;
+import dev.dm3relay.protocol.ens.InvalidNameException;
+import java.math.BigInteger;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * ENS resolution as ethers v5 does it for the reference delivery service (§6.2), with a TTL cache
+ * in place of its unbounded-lifetime LRU.
+ *
+ * <ul>
+ *   <li>A bare address or {@code <address>.addr.dm3.eth} resolves from its spelling, without a
+ *       call.
+ *   <li>The resolver is the registry's {@code resolver(node)} of the name or, failing that, of the
+ *       nearest parent that has one (ENSIP-10), never of the bare {@code eth} node. A parent's
+ *       resolver counts only if it supports {@code resolve(bytes,bytes)} (0x9061b923).
+ *   <li>A resolver supporting 0x9061b923 is always called through {@code resolve(dnsEncode(name),
+ *       call)}; others are called directly.
+ *   <li>Every resolver call follows EIP-3668 {@code OffchainLookup} reverts, up to {@value
+ *       #MAX_OFFCHAIN_LOOKUPS} lookups per call.
+ * </ul>
+ *
+ * <p>Outcomes: an empty answer means the name (or record) does not resolve, which includes a
+ * resolver that reverts, answers garbage, names another contract as the lookup's sender, or whose
+ * gateway answers 4xx. A failed stage ({@link ChainUnavailableException}) means the RPC endpoint or
+ * every gateway of a lookup could not be reached; it is not cached. Unlike ethers, which turns a
+ * failed registry read into "no resolver", an unreachable RPC here never reads as an unknown name.
+ */
+public final class EnsNameResolver implements NameResolver, AutoCloseable {
+
+  /**
+   * The most OffchainLookups one resolver call may chain. ethers 5.7.2 allows 10; real resolvers
+   * use one, and each costs a gateway round trip, so the relay stops earlier.
+   */
+  public static final int MAX_OFFCHAIN_LOOKUPS = 4;
+
+  private static final Logger log = LoggerFactory.getLogger(EnsNameResolver.class);
+
+  private final ChainReader chain;
+  private final String registry;
+  private final CcipGateway gateway;
+  private final TtlCache<String, Optional<String>> cache;
+
+  public EnsNameResolver(ChainReader chain, EnsConfig config) {
+    this(
+        chain,
+        config,
+        CcipGateway.create(
+            config.gatewayTimeout(),
+            config.maxGatewayResponseBytes(),
+            config.allowPrivateGateways()),
+        System::nanoTime);
+  }
+
+  EnsNameResolver(ChainReader chain, EnsConfig config, CcipGateway gateway, LongSupplier nanoTime) {
+    this.chain = chain;
+    this.registry = Ethereum.checksumAddress(config.registryAddress());
+    this.gateway = gateway;
+    this.cache =
+        new TtlCache<>(
+            config.maxCacheEntries(),
+            config.positiveTtl(),
+            config.negativeTtl(),
+            Optional::isPresent,
+            nanoTime);
+  }
+
+  /** The chain this resolver reads, for other reads that should share its connection. */
+  public ChainReader chain() {
+    return chain;
+  }
+
+  @Override
+  public CompletionStage<Optional<String>> resolveAddress(String normalizedName) {
+    Optional<String> embedded = ChainlessNameResolver.embedded(normalizedName);
+    if (embedded.isPresent()) {
+      return CompletableFuture.completedFuture(embedded);
+    }
+    return cache.get("addr\u0000" + normalizedName, key -> lookupAddress(normalizedName));
+  }
+
+  /**
+   * The text record {@code key} of a name (for example {@code network.dm3.profile}), resolved the
+   * same way as its address. An empty record is no record, as for ethers.
+   */
+  @Override
+  public CompletionStage<Optional<String>> text(String normalizedName, String key) {
+    return cache.get(
+        "text\u0000" + normalizedName + "\u0000" + key, k -> lookupText(normalizedName, key));
+  }
+
+  @Override
+  public boolean resolvesChainNames() {
+    return true;
+  }
+
+  @Override
+  public void close() {
+    chain.close();
+  }
+
+  private CompletionStage<Optional<String>> lookupAddress(String name) {
+    return resolverOf(name)
+        .thenCompose(
+            resolver ->
+                resolver.isEmpty()
+                    ? done(Optional.<byte[]>empty())
+                    : callResolver(
+                        resolver.get(),
+                        name,
+                        Abi.call(Abi.ADDR, Abi.word(EnsNames.namehash(name)))))
+        .thenApply(answer -> answer.flatMap(EnsNameResolver::address));
+  }
+
+  private CompletionStage<Optional<String>> lookupText(String name, String key) {
+    return resolverOf(name)
+        .thenCompose(
+            resolver ->
+                resolver.isEmpty()
+                    ? done(Optional.<byte[]>empty())
+                    : callResolver(
+                        resolver.get(),
+                        name,
+                        Abi.call(Abi.TEXT, Abi.word(EnsNames.namehash(name)), Abi.string(key))))
+        .thenApply(answer -> answer.flatMap(EnsNameResolver::text));
+  }
+
+  /** A resolver contract and whether it takes ENSIP-10 {@code resolve(bytes,bytes)}. */
+  record Resolver(String address, boolean wildcard) {}
+
+  /** The resolver for {@code name}, walking up to parents as ENSIP-10 and ethers v5 do. */
+  CompletionStage<Optional<Resolver>> resolverOf(String name) {
+    try {
+      EnsNames.namehash(name); // rejects empty labels before any call is made
+    } catch (InvalidNameException e) {
+      return done(Optional.empty());
+    }
+    return walk(name, name);
+  }
+
+  private CompletionStage<Optional<Resolver>> walk(String name, String current) {
+    if (current.isEmpty() || current.equals(".")) {
+      return done(Optional.empty());
+    }
+    // The eth node never has a wildcard resolver; ethers stops here and so do we.
+    if (!name.equals("eth") && current.equals("eth")) {
+      return done(Optional.empty());
+    }
+    return registryResolver(current)
+        .thenCompose(
+            found -> {
+              if (found.isEmpty()) {
+                int dot = current.indexOf('.');
+                return walk(name, dot < 0 ? "" : current.substring(dot + 1));
+              }
+              String address = found.get();
+              return supportsWildcard(address)
+                  .thenApply(
+                      wildcard -> {
+                        if (!current.equals(name) && !wildcard) {
+                          // A legacy resolver of a parent knows nothing of its children's names.
+                          return Optional.<Resolver>empty();
+                        }
+                        return Optional.of(new Resolver(address, wildcard));
+                      });
+            });
+  }
+
+  private CompletionStage<Optional<String>> registryResolver(String name) {
+    byte[] call = Abi.call(Abi.RESOLVER, Abi.word(EnsNames.namehash(name)));
+    return chain
+        .call(registry, call)
+        .thenApply(
+            outcome -> {
+              if (outcome instanceof CallOutcome.Returned returned) {
+                if (returned.data().length == 0) {
+                  // No code there: the endpoint is a chain without this registry, which is a
+                  // configuration error, not a world in which no name resolves (ethers throws too).
+                  throw new ChainUnavailableException(
+                      "no ENS registry at " + registry + " on the RPC endpoint's chain");
+                }
+                return returned.data().length == Abi.WORD
+                    ? address(returned.data())
+                    : Optional.<String>empty();
+              }
+              return Optional.<String>empty();
+            });
+  }
+
+  private CompletionStage<Boolean> supportsWildcard(String resolver) {
+    byte[] call = Abi.call(Abi.SUPPORTS_INTERFACE, Abi.bytes4(Abi.RESOLVE));
+    return chain
+        .call(resolver, call)
+        .thenApply(
+            outcome ->
+                outcome instanceof CallOutcome.Returned returned
+                    && returned.data().length == Abi.WORD
+                    && new BigInteger(1, returned.data()).equals(BigInteger.ONE));
+  }
+
+  /**
+   * Calls {@code innerCall} on the resolver, through {@code resolve(bytes,bytes)} where it takes
+   * that.
+   */
+  private CompletionStage<Optional<byte[]>> callResolver(
+      Resolver resolver, String name, byte[] innerCall) {
+    if (!resolver.wildcard()) {
+      return callFollowingLookups(resolver.address(), innerCall, 0);
+    }
+    byte[] dnsName;
+    try {
+      dnsName = EnsNames.dnsEncode(name);
+    } catch (InvalidNameException e) {
+      // A label over 63 bytes has no DNS form, so an ENSIP-10 resolver cannot be asked (ethers
+      // throws).
+      return done(Optional.empty());
+    }
+    byte[] call = Abi.call(Abi.RESOLVE, Abi.bytes(dnsName), Abi.bytes(innerCall));
+    return callFollowingLookups(resolver.address(), call, 0)
+        .thenApply(
+            answer ->
+                answer.flatMap(
+                    data ->
+                        decode(data, reader -> reader.bytes(0), "resolve(bytes,bytes) result")));
+  }
+
+  /**
+   * {@code eth_call} with EIP-3668: an {@code OffchainLookup} revert is answered from the gateways
+   * and the resolver's callback is called with the answer, which may itself revert with another
+   * lookup. Empty when the call reverts otherwise or the lookup is not to be followed.
+   */
+  private CompletionStage<Optional<byte[]>> callFollowingLookups(
+      String to, byte[] data, int lookups) {
+    return chain
+        .call(to, data)
+        .thenCompose(
+            outcome -> {
+              if (outcome instanceof CallOutcome.Returned returned) {
+                return done(Optional.of(returned.data()));
+              }
+              byte[] revert = ((CallOutcome.Reverted) outcome).data();
+              if (!Abi.startsWith(revert, Abi.OFFCHAIN_LOOKUP) || revert.length % Abi.WORD != 4) {
+                return done(Optional.<byte[]>empty());
+              }
+              OffchainLookup lookup;
+              try {
+                lookup = OffchainLookup.decode(Arrays.copyOfRange(revert, 4, revert.length));
+              } catch (MalformedAbiException e) {
+                log.debug(
+                    "resolver {} reverted with a malformed OffchainLookup: {}", to, e.getMessage());
+                return done(Optional.<byte[]>empty());
+              }
+              // EIP-3668: a lookup raised on behalf of another contract must not be followed.
+              if (!lookup.sender().equalsIgnoreCase(to)) {
+                log.debug(
+                    "resolver {} raised an OffchainLookup for sender {}", to, lookup.sender());
+                return done(Optional.<byte[]>empty());
+              }
+              if (lookups >= MAX_OFFCHAIN_LOOKUPS) {
+                log.debug(
+                    "resolver {} asked for more than {} OffchainLookups", to, MAX_OFFCHAIN_LOOKUPS);
+                return done(Optional.<byte[]>empty());
+              }
+              return gateway
+                  .fetch(lookup.urls(), lookup.sender(), lookup.callData())
+                  .thenCompose(
+                      answer -> {
+                        if (answer instanceof CcipGateway.Answer.NotFound notFound) {
+                          log.debug("CCIP-read for {}: {}", to, notFound.reason());
+                          return done(Optional.<byte[]>empty());
+                        }
+                        byte[] response = ((CcipGateway.Answer.Data) answer).data();
+                        byte[] callback =
+                            Abi.call(
+                                lookup.callbackFunction(),
+                                Abi.bytes(response),
+                                Abi.bytes(lookup.extraData()));
+                        return callFollowingLookups(to, callback, lookups + 1);
+                      });
+            });
+  }
+
+  /** The arguments of an {@code OffchainLookup(address,string[],bytes,bytes4,bytes)} revert. */
+  record OffchainLookup(
+      String sender,
+      List<String> urls,
+      byte[] callData,
+      byte[] callbackFunction,
+      byte[] extraData) {
+    static OffchainLookup decode(byte[] arguments) {
+      Abi.Reader reader = new Abi.Reader(arguments);
+      return new OffchainLookup(
+          reader.address(0),
+          reader.stringArray(1),
+          reader.bytes(2),
+          reader.bytes4(3),
+          reader.bytes(4));
+    }
+  }
+
+  /** An {@code address} return value, as ethers reads it: exactly one word; zero is no address. */
+  private static Optional<String> address(byte[] data) {
+    if (data.length != Abi.WORD) {
+      return Optional.empty();
+    }
+    for (int i = 0; i < 12; i++) {
+      if (data[i] != 0) {
+        return Optional.empty();
+      }
+    }
+    byte[] raw = Arrays.copyOfRange(data, 12, Abi.WORD);
+    if (new BigInteger(1, raw).signum() == 0) {
+      return Optional.empty();
+    }
+    return Optional.of(Ethereum.checksumAddress(Hex.prefixed(raw)));
+  }
+
+  private static Optional<String> text(byte[] data) {
+    if (data.length == 0) {
+      return Optional.empty();
+    }
+    return decode(data, reader -> reader.string(0), "text record")
+        .filter(value -> !value.isEmpty());
+  }
+
+  private static <T> Optional<T> decode(byte[] data, Function<Abi.Reader, T> read, String what) {
+    try {
+      return Optional.of(read.apply(new Abi.Reader(data)));
+    } catch (MalformedAbiException e) {
+      log.debug("malformed {}: {}", what, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private static <T> CompletionStage<T> done(T value) {
+    return CompletableFuture.completedFuture(value);
+  }
+}

@@ -1,0 +1,288 @@
+package dev.dm3relay.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dm3relay.node.TestClient.Submission;
+import dev.dm3relay.node.TestClient.User;
+import dev.dm3relay.node.delivery.IdentityStore;
+import dev.dm3relay.node.store.EmbeddedCassandraExtension;
+import dev.dm3relay.protocol.delivery.DeliveryServiceIdentity;
+import dev.dm3relay.protocol.json.Json;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Three relay nodes in three JVMs forming one cluster through Cluster Bootstrap, on the test JVM's
+ * real Cassandra. Live delivery crosses nodes; a node killed with SIGKILL and a rolling restart of
+ * all three lose no envelope that was answered with 200, and duplicate none.
+ */
+@ExtendWith(EmbeddedCassandraExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterFailureTest {
+
+  private static final int NODES = 3;
+  private static final int SHARDS = 1000; // pekko.cluster.sharding.number-of-shards default
+  private static final List<RelayProcess> nodes = new ArrayList<>();
+  private static DeliveryServiceIdentity identity;
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    Path dir = Path.of("target", "test-data", "cluster-" + UUID.randomUUID()).toAbsolutePath();
+    Path identityFile = dir.resolve("identity.json");
+    identity = IdentityStore.fromFile(identityFile);
+    int[] management = new int[NODES];
+    StringBuilder contactPoints = new StringBuilder();
+    for (int i = 0; i < NODES; i++) {
+      management[i] = freePort();
+      contactPoints.append(i == 0 ? "" : ",").append("127.0.0.1:").append(management[i]);
+    }
+    for (int i = 0; i < NODES; i++) {
+      Map<String, String> env = new HashMap<>();
+      env.put("DATA_DIR", dir.resolve("node" + (i + 1)).toString());
+      env.put("IDENTITY_FILE", identityFile.toString());
+      env.put("CASSANDRA_CONTACT_POINTS", String.join(",", EmbeddedCassandraExtension.storage().contactPoints()));
+      env.put("CASSANDRA_KEYSPACE", EmbeddedCassandraExtension.KEYSPACE);
+      env.put("CASSANDRA_APPLY_SCHEMA", "never");
+      env.put("PORT", String.valueOf(freePort()));
+      env.put("RELAY_REMOTING_PORT", String.valueOf(freePort()));
+      env.put("MANAGEMENT_PORT", String.valueOf(management[i]));
+      env.put("DISCOVERY_METHOD", "config");
+      env.put("CLUSTER_CONTACT_POINTS", contactPoints.toString());
+      env.put("REQUIRED_CONTACT_POINT_NR", String.valueOf(NODES));
+      env.put("SBR_STABLE_AFTER", "5s");
+      env.put("PEKKO_LOGLEVEL", "INFO");
+      nodes.add(new RelayProcess("node" + (i + 1), env, dir));
+    }
+    nodes.forEach(RelayProcess::start);
+    for (RelayProcess node : nodes) {
+      node.awaitReady(Duration.ofMinutes(3));
+    }
+  }
+
+  @AfterAll
+  static void stopCluster() throws Exception {
+    for (RelayProcess node : nodes) {
+      node.close();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** The node whose Mailbox region hosts the shard of {@code address}'s mailbox. */
+  private static int ownerOf(String address) throws Exception {
+    String shard = String.valueOf(Math.abs(address.hashCode() % SHARDS));
+    for (int i = 0; i < nodes.size(); i++) {
+      HttpResponse<String> shards = TestClient.send(nodes.get(i).managementUrl(), "GET", "/cluster/shards/Mailbox", null, null);
+      for (JsonNode region : Json.parse(shards.body()).path("regions")) {
+        if (region.path("shardId").asText().equals(shard)) {
+          return i;
+        }
+      }
+    }
+    throw new IllegalStateException("no node hosts shard " + shard);
+  }
+
+  @Test
+  @Order(1)
+  void aSocketOnOneNodeGetsAMessageStoredOnAnotherAndSubmittedToTheThird() throws Exception {
+    User receiver = User.create();
+    User sender = User.create();
+    assertEquals(200, TestClient.register(nodes.get(0).baseUrl(), receiver).statusCode());
+    int b = ownerOf(receiver.address());
+    int a = (b + 1) % NODES;
+    int c = (b + 2) % NODES;
+    String token = TestClient.login(nodes.get(a).baseUrl(), receiver);
+    try (TestSocket socket = TestSocket.connect(nodes.get(a).baseUrl(), receiver.name(), token)) {
+      // let the subscription spread through the cluster's pub-sub registry
+      Thread.sleep(3000);
+      Submission submission = TestClient.envelope(sender, receiver, identity.encryption().publicKey(), "across three nodes");
+      HttpResponse<String> accepted = TestClient.send(nodes.get(c).baseUrl(), "POST", "/rpc", submission.requestBody(), null);
+      assertEquals(200, accepted.statusCode(), accepted.body());
+      JsonNode pushed = socket.nextMessage(Duration.ofSeconds(10));
+      assertNotNull(pushed, "no live message on node " + (a + 1) + " (mailbox on node " + (b + 1) + ", submitted to node " + (c + 1) + ")");
+      assertEquals(submission.ackHash(), pushed.path("metadata").path("messageHash").asText());
+      assertTrue(pushed.path("postmark").isTextual());
+    }
+  }
+
+  /** Submits at a steady rate, round robin over the nodes, and remembers every 200. */
+  private static final class SteadyLoad implements AutoCloseable {
+    final Map<String, List<String>> acceptedByReceiver = new ConcurrentHashMap<>();
+    final ConcurrentLinkedQueue<long[]> failures = new ConcurrentLinkedQueue<>(); // {time ms, status}
+    final AtomicLong sent = new AtomicLong();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final ExecutorService workers = Executors.newFixedThreadPool(8);
+    private final Thread pacer;
+
+    SteadyLoad(List<User> senders, List<User> receivers, int perSecond) {
+      pacer =
+          new Thread(
+              () -> {
+                long interval = 1_000_000_000L / perSecond;
+                long next = System.nanoTime();
+                int n = 0;
+                while (running.get() && n < perSecond * 600) { // bounded: at most 10 minutes
+                  long now = System.nanoTime();
+                  if (now < next) {
+                    try {
+                      Thread.sleep((next - now) / 1_000_000, (int) ((next - now) % 1_000_000));
+                    } catch (InterruptedException e) {
+                      return;
+                    }
+                    continue;
+                  }
+                  next += interval;
+                  int i = n++;
+                  User from = senders.get(i % senders.size());
+                  User to = receivers.get((i / senders.size()) % receivers.size());
+                  RelayProcess node = nodes.get(i % nodes.size());
+                  workers.submit(() -> submit(node, from, to, i));
+                }
+              },
+              "steady-load");
+      pacer.start();
+    }
+
+    private void submit(RelayProcess node, User from, User to, int i) {
+      sent.incrementAndGet();
+      Submission submission = TestClient.envelope(from, to, identity.encryption().publicKey(), "load " + i);
+      try {
+        HttpResponse<String> response = TestClient.send(node.baseUrl(), "POST", "/rpc", submission.requestBody(), null);
+        if (response.statusCode() == 200) {
+          acceptedByReceiver.computeIfAbsent(to.address(), k -> java.util.Collections.synchronizedList(new ArrayList<>())).add(submission.ackHash());
+        } else {
+          failures.add(new long[] {System.currentTimeMillis(), response.statusCode()});
+        }
+      } catch (Exception e) {
+        failures.add(new long[] {System.currentTimeMillis(), -1});
+      }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      running.set(false);
+      pacer.join();
+      workers.shutdown();
+      workers.awaitTermination(60, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  @Order(2)
+  void killingANodeAndRestartingAllLosesNoAcceptedEnvelope() throws Exception {
+    List<User> receivers = new ArrayList<>();
+    List<User> senders = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      User r = User.create();
+      assertEquals(200, TestClient.register(nodes.get(i % NODES).baseUrl(), r).statusCode());
+      receivers.add(r);
+      senders.add(User.create());
+    }
+    long started = System.currentTimeMillis();
+    long killedAt;
+    long backAt;
+    long rollingStarted;
+    long rollingDone;
+    SteadyLoad load = new SteadyLoad(senders, receivers, 40);
+    try {
+      Thread.sleep(5000);
+      killedAt = System.currentTimeMillis();
+      nodes.get(1).kill();
+      Thread.sleep(8000);
+      nodes.get(1).start();
+      nodes.get(1).awaitReady(Duration.ofMinutes(3));
+      backAt = System.currentTimeMillis();
+      Thread.sleep(3000);
+      rollingStarted = System.currentTimeMillis();
+      for (RelayProcess node : nodes) {
+        node.stop();
+        node.start();
+        node.awaitReady(Duration.ofMinutes(3));
+        Thread.sleep(2000);
+      }
+      rollingDone = System.currentTimeMillis();
+      Thread.sleep(3000);
+    } finally {
+      load.close();
+    }
+
+    int accepted = 0;
+    for (User receiver : receivers) {
+      List<String> expected = load.acceptedByReceiver.getOrDefault(receiver.address(), List.of());
+      accepted += expected.size();
+      String base = nodes.get(0).baseUrl();
+      List<String> stored = TestClient.incomingHashes(base, receiver, TestClient.login(base, receiver));
+      for (String hash : expected) {
+        assertEquals(1, java.util.Collections.frequency(stored, hash), "envelope " + hash + " of " + receiver.address());
+      }
+      assertEquals(stored.size(), new java.util.HashSet<>(stored).size(), "no duplicates in " + receiver.address());
+    }
+    List<long[]> failures = new ArrayList<>(load.failures);
+    String report =
+        String.format(
+            "cluster failure run: %d sent, %d accepted (all found exactly once), %d failed; kill at +%d ms, node back at +%d ms,"
+                + " rolling restart +%d..+%d ms; failure times (ms since start, status): %s",
+            load.sent.get(),
+            accepted,
+            failures.size(),
+            killedAt - started,
+            backAt - started,
+            rollingStarted - started,
+            rollingDone - started,
+            failureWindows(failures, started));
+    System.out.println(report);
+    java.nio.file.Files.writeString(Path.of("target", "cluster-failure-report.txt"), report + "\n");
+    assertTrue(accepted > 0, report);
+  }
+
+  /** Failures grouped into windows (gaps over 2 s split them), as "start..end:count[statuses]". */
+  private static String failureWindows(List<long[]> failures, long origin) {
+    failures.sort((x, y) -> Long.compare(x[0], y[0]));
+    StringBuilder out = new StringBuilder();
+    int i = 0;
+    while (i < failures.size()) {
+      long windowStart = failures.get(i)[0];
+      long windowEnd = windowStart;
+      java.util.Map<Long, Integer> statuses = new java.util.TreeMap<>();
+      int count = 0;
+      while (i < failures.size() && failures.get(i)[0] - windowEnd <= 2000) {
+        windowEnd = failures.get(i)[0];
+        statuses.merge(failures.get(i)[1], 1, Integer::sum);
+        count++;
+        i++;
+      }
+      out.append(String.format("[+%d..+%d ms: %d %s] ", windowStart - origin, windowEnd - origin, count, statuses));
+    }
+    return out.length() == 0 ? "none" : out.toString().trim();
+  }
+}
