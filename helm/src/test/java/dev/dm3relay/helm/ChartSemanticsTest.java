@@ -198,6 +198,16 @@ class ChartSemanticsTest {
   }
 
   @Test
+  void operatorManagedAccountAndRbac() {
+    Exception e = org.junit.jupiter.api.Assertions.assertThrows(
+        Exception.class, () -> Chart.renderWith(Chart.sets("serviceAccount.create", false)));
+    assertTrue(e.getMessage().contains("serviceAccount.name is required"), e::getMessage);
+    Chart.Rendered r = Chart.renderWith(Chart.sets("serviceAccount.create", false, "serviceAccount.name", "relay-sa", "rbac.create", false));
+    assertTrue(r.ofKind("ServiceAccount").isEmpty() && r.ofKind("Role").isEmpty() && r.ofKind("RoleBinding").isEmpty());
+    assertEquals("relay-sa", r.one("Deployment").at("/spec/template/spec/serviceAccountName").asText());
+  }
+
+  @Test
   void leaseMajorityAddsLeaseRights() {
     Chart.Rendered r = Chart.render("lease-majority");
     assertEquals("lease-majority", r.configMap().get("SBR_STRATEGY"));
