@@ -11,9 +11,6 @@ import dev.dm3relay.node.delivery.IdentityStore;
 import dev.dm3relay.node.store.EmbeddedCassandraExtension;
 import dev.dm3relay.protocol.delivery.DeliveryServiceIdentity;
 import dev.dm3relay.protocol.json.Json;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,10 +89,8 @@ class ClusterFailureTest {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
+  private static int freePort() {
+    return TestPorts.free();
   }
 
   /** The node whose Mailbox region hosts the shard of {@code address}'s mailbox. */

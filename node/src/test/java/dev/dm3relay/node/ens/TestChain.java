@@ -138,11 +138,7 @@ public final class TestChain implements AutoCloseable {
   }
 
   static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return dev.dm3relay.node.TestPorts.free();
   }
 
   private static List<String> awaitAccounts(Process process, String rpcUrl, Path logFile)

@@ -71,25 +71,13 @@ public final class EmbeddedCassandraExtension implements BeforeAllCallback {
                         "pekko.coordinated-shutdown.terminate-actor-system", "on"))));
   }
 
-  /** Distinct free loopback ports: all sockets are held open until every port is chosen. */
+  /** Distinct free loopback ports below the ephemeral range (see {@link dev.dm3relay.node.TestPorts}). */
   static int[] freePorts(int count) {
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      for (int i = 0; i < count; i++) {
-        sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
-      }
-      return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      for (ServerSocket socket : sockets) {
-        try {
-          socket.close();
-        } catch (IOException ignored) {
-          // closing a probe socket cannot matter
-        }
-      }
+    java.util.Set<Integer> ports = new java.util.LinkedHashSet<>();
+    while (ports.size() < count) {
+      ports.add(dev.dm3relay.node.TestPorts.free());
     }
+    return ports.stream().mapToInt(Integer::intValue).toArray();
   }
 
   /** Test settings: free ports so parallel builds on one machine do not collide. */
