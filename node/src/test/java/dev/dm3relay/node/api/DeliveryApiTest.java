@@ -5,27 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dm3relay.node.Relay;
+import dev.dm3relay.node.TestClient;
+import dev.dm3relay.node.TestClient.User;
 import dev.dm3relay.node.TestRelays;
 import dev.dm3relay.node.store.EmbeddedCassandraExtension;
-import dev.dm3relay.protocol.crypto.Ed25519;
-import dev.dm3relay.protocol.crypto.Ethereum;
 import dev.dm3relay.protocol.json.Json;
-import dev.dm3relay.protocol.model.EncryptionEnvelope;
-import dev.dm3relay.protocol.model.Message;
-import dev.dm3relay.protocol.model.MessageType;
-import dev.dm3relay.protocol.model.SignedUserProfile;
-import dev.dm3relay.protocol.model.UserProfile;
-import dev.dm3relay.protocol.profile.ProfileKeys;
-import dev.dm3relay.protocol.profile.ProfileSignature;
-import dev.dm3relay.protocol.sender.EnvelopeBuilder;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -43,28 +28,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(EmbeddedCassandraExtension.class)
 class DeliveryApiTest {
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static Relay relay;
   private static User alice;
   private static User bob;
-
-  /** A messenger user built with the protocol library, as a client would. */
-  record User(byte[] wallet, String address, String name, ProfileKeys keys, SignedUserProfile profile) {
-    static User create() {
-      SecureRandom random = new SecureRandom();
-      byte[] wallet = new byte[32];
-      random.nextBytes(wallet);
-      wallet[0] &= 0x7f; // stay below the curve order
-      String address = Ethereum.addressOf(wallet);
-      ProfileKeys keys = ProfileKeys.forWallet(wallet, ProfileKeys.DEFAULT_NONCE);
-      UserProfile profile =
-          new UserProfile(
-              Base64.getEncoder().encodeToString(keys.encryption().publicKey()),
-              Base64.getEncoder().encodeToString(keys.signing().publicKey()),
-              List.of("ds.dm3.eth"));
-      return new User(wallet, address, address.toLowerCase() + ".addr.dm3.eth", keys, ProfileSignature.sign(wallet, profile));
-    }
-  }
 
   @BeforeAll
   static void start() throws Exception {
@@ -78,7 +44,7 @@ class DeliveryApiTest {
     alice = User.create();
     bob = User.create();
     for (User user : List.of(alice, bob)) {
-      assertEquals(200, send("POST", "/profile/" + user.name(), user.profile().canonical(), null).statusCode());
+      assertEquals(200, TestClient.register(relay.baseUrl(), user).statusCode());
     }
   }
 
@@ -90,44 +56,15 @@ class DeliveryApiTest {
   }
 
   private static HttpResponse<String> send(String method, String path, String body, String token) throws Exception {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(relay.baseUrl() + path))
-            .timeout(Duration.ofSeconds(20))
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    if (body != null) {
-      request.header("Content-Type", "application/json");
-    }
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    return TestClient.send(relay.baseUrl(), method, path, body, token);
   }
 
   private static String login(User user) throws Exception {
-    String challenge = Json.parse(send("GET", "/auth/" + user.name(), null, null).body()).textValue();
-    String signature =
-        Base64.getEncoder().encodeToString(Ed25519.sign(user.keys().signing().privateKey(), challenge.getBytes(StandardCharsets.UTF_8)));
-    HttpResponse<String> session =
-        send("POST", "/auth/" + user.name(), "{\"signature\":" + Json.quote(signature) + ",\"challenge\":" + Json.quote(challenge) + "}", null);
-    assertEquals(200, session.statusCode(), session.body());
-    return Json.parse(session.body()).textValue();
+    return TestClient.login(relay.baseUrl(), user);
   }
 
   private static String envelope(User from, User to, String text) {
-    Message signed =
-        EnvelopeBuilder.sign(
-            new Message(text, new Message.Metadata(to.name(), from.name(), System.currentTimeMillis(), MessageType.NEW, null, null), null, ""),
-            from.keys().signing().privateKey());
-    EncryptionEnvelope envelope =
-        EnvelopeBuilder.build(
-            signed,
-            EnvelopeBuilder.Layout.HEAD,
-            from.keys().signing(),
-            to.keys().encryption().publicKey(),
-            relay.identity().encryption().publicKey(),
-            EnvelopeBuilder.Sealer.random(),
-            EnvelopeBuilder.Sealer.random());
-    return EnvelopeBuilder.submitRequest(envelope);
+    return TestClient.envelope(from, to, relay.identity().encryption().publicKey(), text).requestBody();
   }
 
   /** One bad request and the status it must get. */
