@@ -23,6 +23,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Random;
 import java.util.stream.Stream;
+import dev.dm3relay.protocol.testing.RandomText;
 import dev.dm3relay.protocol.testing.Vectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -223,18 +224,7 @@ class DeliveryServiceTest {
   }
 
   private static String randomName(Random random) {
-    String alphabet = "abcxyz019-.é日\uD83D\uDE00\"\\\n";
-    StringBuilder s = new StringBuilder();
-    int n = 1 + random.nextInt(20);
-    for (int i = 0; i < n; i++) {
-      char c = alphabet.charAt(random.nextInt(alphabet.length()));
-      if (Character.isHighSurrogate(c)) {
-        s.append("\uD83D\uDE00");
-      } else if (!Character.isLowSurrogate(c)) {
-        s.append(c);
-      }
-    }
-    return s.toString();
+    return RandomText.of(random, "abcxyz019-.é日\uD83D\uDE00\"\\\n", 1 + random.nextInt(20));
   }
 
   private static String withDeliveryInformation(String param, String plaintext) {

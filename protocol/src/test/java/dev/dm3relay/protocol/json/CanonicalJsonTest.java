@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dm3relay.protocol.crypto.Hashes;
 import dev.dm3relay.protocol.crypto.Hex;
+import dev.dm3relay.protocol.testing.RandomText;
 import dev.dm3relay.protocol.testing.Vectors;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
@@ -152,17 +153,7 @@ class CanonicalJsonTest {
   private static final String ALPHABET = "aZ_0 \"\\/\n\u0001\u001f\u007fé日\uD83D\uDE00\u2028\uE000\uFF01";
 
   private static String randomString(Random random) {
-    StringBuilder s = new StringBuilder();
-    int len = random.nextInt(6);
-    for (int i = 0; i < len; i++) {
-      char c = ALPHABET.charAt(random.nextInt(ALPHABET.length()));
-      if (Character.isHighSurrogate(c)) {
-        s.append("\uD83D\uDE00");
-      } else if (!Character.isLowSurrogate(c)) {
-        s.append(c);
-      }
-    }
-    return s.toString();
+    return RandomText.of(random, ALPHABET, random.nextInt(6));
   }
 
   private static JsonNode randomValue(Random random, int depth) {
