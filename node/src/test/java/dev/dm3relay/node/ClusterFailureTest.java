@@ -130,6 +130,41 @@ class ClusterFailureTest {
     }
   }
 
+  @Test
+  @Order(3)
+  void aLargeMailboxIsListedThroughAnotherNode() throws Exception {
+    // 2,000 index entries are ~400 KB: more than Artery's ordinary 256 KiB frame, so the list
+    // reply crosses nodes on the large-message lane.
+    User receiver = User.create();
+    User sender = User.create();
+    assertEquals(200, TestClient.register(nodes.get(0).baseUrl(), receiver).statusCode());
+    int owner = ownerOf(receiver.address());
+    int other = (owner + 1) % NODES;
+    int count = 2000;
+    ExecutorService senders = Executors.newFixedThreadPool(8);
+    List<java.util.concurrent.Future<Integer>> statuses = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      int n = i;
+      statuses.add(
+          senders.submit(
+              () ->
+                  TestClient.send(
+                          nodes.get(owner).baseUrl(),
+                          "POST",
+                          "/rpc",
+                          TestClient.envelope(sender, receiver, identity.encryption().publicKey(), "bulk " + n).requestBody(),
+                          null)
+                      .statusCode()));
+    }
+    for (java.util.concurrent.Future<Integer> status : statuses) {
+      assertEquals(200, status.get(2, TimeUnit.MINUTES));
+    }
+    senders.shutdown();
+    String base = nodes.get(other).baseUrl();
+    List<String> listed = TestClient.incomingHashes(base, receiver, TestClient.login(base, receiver));
+    assertEquals(count, listed.size());
+  }
+
   /** Submits at a steady rate, round robin over the nodes, and remembers every 200. */
   private static final class SteadyLoad implements AutoCloseable {
     final Map<String, List<String>> acceptedByReceiver = new ConcurrentHashMap<>();
