@@ -136,7 +136,8 @@ class ClusterFailureTest {
     // 2,000 index entries are ~400 KB: more than Artery's ordinary 256 KiB frame, so the list
     // reply crosses nodes on the large-message lane.
     User receiver = User.create();
-    User sender = User.create();
+    // two conversations: the incoming window holds up to 1001 envelopes of each
+    List<User> twoSenders = List.of(User.create(), User.create());
     assertEquals(200, TestClient.register(nodes.get(0).baseUrl(), receiver).statusCode());
     int owner = ownerOf(receiver.address());
     int other = (owner + 1) % NODES;
@@ -152,7 +153,7 @@ class ClusterFailureTest {
                           nodes.get(owner).baseUrl(),
                           "POST",
                           "/rpc",
-                          TestClient.envelope(sender, receiver, identity.encryption().publicKey(), "bulk " + n).requestBody(),
+                          TestClient.envelope(twoSenders.get(n % 2), receiver, identity.encryption().publicKey(), "bulk " + n).requestBody(),
                           null)
                       .statusCode()));
     }
