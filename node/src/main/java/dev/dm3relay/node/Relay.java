@@ -194,11 +194,12 @@ public final class Relay implements AutoCloseable {
               return CompletableFuture.completedFuture(Done.getInstance());
             });
     log.info(
-        "dm3-relay {} serving {} on {} (management port {}, delivery service signing key {})",
+        "dm3-relay {} serving {} on {} (management port {}, crypto {}, delivery service signing key {})",
         Main.version(),
         settings.publicUrl(),
         binding.localAddress(),
         managementPort,
+        dev.dm3relay.protocol.crypto.CryptoPrimitives.active().name(),
         identity.signingPublicKeyBase64());
     return new Relay(storage, system, binding, identity, settings, metrics, ephemeralKeys, live, names);
   }
