@@ -15,6 +15,20 @@ import org.slf4j.LoggerFactory;
  */
 public final class Main {
 
+  /**
+   * Pekko's asks complete as Scala-converted CompletionStages whose non-async callbacks run through
+   * CompletableFuture's default async executor. With a common pool of parallelism 1 (any machine
+   * with 2 cores) that executor starts a new thread per task — two threads per submitted message,
+   * measured with JFR. A common pool of at least 2 threads avoids that; it must be set before
+   * anything touches ForkJoinPool, so it is the first thing the relay does.
+   */
+  static {
+    String property = "java.util.concurrent.ForkJoinPool.common.parallelism";
+    if (System.getProperty(property) == null) {
+      System.setProperty(property, String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())));
+    }
+  }
+
   private Main() {}
 
   public static void main(String[] args) {
