@@ -112,6 +112,9 @@ public final class CanonicalJson {
     int runStart = 0;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
+      if (c >= 0x20 && c != '"' && c != '\\' && !Character.isSurrogate(c)) {
+        continue;
+      }
       String escape = null;
       if (c == '"') {
         escape = "\\\"";
@@ -119,7 +122,7 @@ public final class CanonicalJson {
         escape = "\\\\";
       } else if (c < 0x20) {
         escape = controlEscape(c);
-      } else if (Character.isSurrogate(c)) {
+      } else {
         boolean paired =
             Character.isHighSurrogate(c)
                 ? i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
@@ -129,12 +132,26 @@ public final class CanonicalJson {
         }
       }
       if (escape != null) {
-        out.append(s, runStart, i).append(escape);
+        appendRun(s, runStart, i, out);
+        out.append(escape);
         runStart = i + 1;
       }
     }
-    out.append(s, runStart, s.length());
+    appendRun(s, runStart, s.length(), out);
     out.append('"');
+  }
+
+  /**
+   * Appends {@code s[from, to)}. Java 17's {@code StringBuilder.append(CharSequence, int, int)}
+   * copies char by char (it showed up as the relay's hottest frame); appending a String copies the
+   * array at once, so whole strings go in directly and runs as substrings.
+   */
+  private static void appendRun(String s, int from, int to, StringBuilder out) {
+    if (from == 0 && to == s.length()) {
+      out.append(s);
+    } else if (to > from) {
+      out.append(s.substring(from, to));
+    }
   }
 
   private static String controlEscape(char c) {
