@@ -142,7 +142,7 @@ def load_json(path):
 def main():
     ap = argparse.ArgumentParser()
     for a in ["scenario", "out", "samples", "report-dir", "rate", "duration", "target", "commit", "stamp",
-              "loadavg", "status", "command", "note", "results", "write"]:
+              "loadavg", "status", "command", "note", "results", "write", "threads"]:
         ap.add_argument("--" + a, default="")
     a = ap.parse_args()
     duration = float(a.duration)
@@ -227,6 +227,12 @@ def main():
             accepted, p50, p95, p99 = raw["rowsPerSecond"], raw["p50"], raw["p95"], raw["p99"]
             errors = f"{raw['failed']}/{raw['measuredRows'] + raw['failed']}"
             notes.append(f"bare driver loop, {raw['rowBytes']} B rows, {raw['inFlight']} in flight, same Cassandra as the relay")
+    try:
+        started = int(a.threads or 0)
+    except ValueError:
+        started = 0
+    if started > 0 and sc != "raw":
+        notes.append(f"relay started {started} threads in the measured phase")
     if a.note:
         notes.append(a.note)
 
