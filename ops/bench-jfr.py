@@ -41,6 +41,36 @@ def component(stack):
     return "JDK/other (" + (stack[0].split("(")[0].rsplit(".", 2)[0] if stack else "?") + ")"
 
 
+# Native frames that burn CPU (a native sample can also be a thread parked in epoll or a socket
+# read, which is not CPU): libsodium through lazysodium/JNA is how the relay does its crypto.
+CPU_NATIVE = ("com.goterl.lazysodium.", "com.sun.jna.")
+
+
+def native_crypto_samples(path):
+    """jdk.NativeMethodSample events whose top frame is libsodium (ExecutionSample misses them)."""
+    out = subprocess.run(["jfr", "print", "--events", "jdk.NativeMethodSample", "--stack-depth", "3", path],
+                         capture_output=True, text=True, errors="replace").stdout
+    count, first = 0, None
+    for line in out.splitlines():
+        s = line.strip()
+        if s.startswith("stackTrace = ["):
+            first = None
+        elif first is None and s and not s.startswith(("stackTrace", "]", "}", "jdk.", "startTime", "sampledThread", "state")):
+            first = s
+            if first.startswith(CPU_NATIVE):
+                count += 1
+    return count
+
+
+def gc_pause_ms(path):
+    out = subprocess.run(["jfr", "print", "--events", "jdk.GarbageCollection", path], capture_output=True, text=True).stdout
+    total = 0.0
+    for m in re.finditer(r"sumOfPauses = ([\d.]+) (ms|s|us)", out):
+        v = float(m.group(1))
+        total += v * {"ms": 1, "s": 1000, "us": 0.001}[m.group(2)]
+    return total, len(re.findall(r"jdk.GarbageCollection", out))
+
+
 def main():
     path = sys.argv[1]
     top_n = int(sys.argv[2]) if len(sys.argv) > 2 else 20
@@ -81,6 +111,14 @@ def main():
     print("-- by thread")
     for name, n in by_thread.most_common(10):
         print(f"  {100.0 * n / total:5.1f} %  {name}")
+    native = native_crypto_samples(path)
+    if native:
+        # the profile settings sample native code every 20 ms and Java code every 10 ms
+        weighted = 2 * native
+        print(f"-- native crypto (libsodium) samples: {native}; weighted by sampling period ≈ "
+              f"{100.0 * weighted / (total + weighted):.1f} % of Java+native CPU samples")
+    pause, count = gc_pause_ms(path)
+    print(f"-- GC: {count} collections, {pause:.0f} ms of pauses in the recording")
 
 
 if __name__ == "__main__":

@@ -197,6 +197,8 @@ def main():
             notes.append(f"ack p50/p99 {fmt(ack['p50'])}/{fmt(ack['p99'])} ms, {int(ack['ok'] or 0)} acks")
         if refill:
             notes.append(f"refill submits {summary.get('submitRate', '?')}/s p99 {fmt(refill['p99'])} ms")
+        if "fetches" in summary:
+            notes.append(f"{summary['messagesPerFetch']} messages per fetch on average, at most {summary['mostPerFetch']}")
     elif sc == "mixed":
         main_request("submit")
         errors = error_text(["submit", "fetch", "ack"])
@@ -205,6 +207,9 @@ def main():
         for n in ("fetch", "ack"):
             if n in stats:
                 notes.append(f"{n} p50/p99 {fmt(stats[n]['p50'])}/{fmt(stats[n]['p99'])} ms")
+        summary = load_json(Path(a.out) / "mixed.json") or {}
+        if "fetches" in summary:
+            notes.append(f"{summary['messagesPerFetch']} messages per fetch on average, at most {summary['mostPerFetch']}")
     elif sc == "ramp":
         summary = load_json(Path(a.out) / "ramp.json") or {}
         levels = summary.get("levels", [])
@@ -217,7 +222,7 @@ def main():
             shown = sat_level or best
             accepted = best["accepted"]
             p50, p95, p99 = shown["p50"], shown["p95"], shown["p99"]
-            notes.append(f"within gates up to {sat:.0f}/s (p of that level); max accepted {best['accepted']:.0f}/s at offered {best['offered']:.0f}")
+            notes.append((f"within gates up to {sat:.0f}/s (p of that level)" if sat_level else "no level within the gates (p of the best level)") + f"; max accepted {best['accepted']:.0f}/s at offered {best['offered']:.0f}")
             notes.append("levels offered:accepted/p99 " + ", ".join(
                 f"{l['offered']:.0f}:{l['accepted']:.0f}/{l['p99']:.0f}" for l in levels))
     elif sc == "raw":

@@ -9,6 +9,8 @@ import java.util.NoSuchElementException;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAccumulator;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Everything a scenario needs before its first measured request: accounts signed up on the relay,
@@ -26,6 +28,9 @@ public final class BenchData {
   private final List<PreparedEnvelope> envelopes;
   private final AtomicLong next = new AtomicLong();
   private final Map<String, String> senderOfHash = new ConcurrentHashMap<>();
+  private final LongAdder fetches = new LongAdder();
+  private final LongAdder fetchedMessages = new LongAdder();
+  private final LongAccumulator mostFetched = new LongAccumulator(Math::max, 0);
 
   /**
    * @param envelopeCount envelopes to build now (the feeder refuses to go past them, so a run
@@ -129,6 +134,24 @@ public final class BenchData {
   /** The sender name of an envelope this run built, for acknowledgements; null if unknown. */
   public String senderOf(String messageHash) {
     return senderOfHash.get(messageHash);
+  }
+
+  /**
+   * Counts what a fetch returned: if acknowledgements did not remove messages, mailboxes (and
+   * fetch responses) would grow through the run and the fetch latency would measure that instead.
+   */
+  public void countFetch(int messages) {
+    fetches.increment();
+    fetchedMessages.add(messages);
+    mostFetched.accumulate(messages);
+  }
+
+  /** Fetch statistics for the summary: fetches, mean and largest number of messages per fetch. */
+  public void putFetchStats(com.fasterxml.jackson.databind.node.ObjectNode node) {
+    long n = fetches.sum();
+    node.put("fetches", n);
+    node.put("messagesPerFetch", n == 0 ? 0 : Math.round(100.0 * fetchedMessages.sum() / n) / 100.0);
+    node.put("mostPerFetch", mostFetched.get());
   }
 
   /** Posts {@code perRecipient} messages to every recipient outside the measurement. */

@@ -63,6 +63,11 @@ final class Chains {
                     status().is(200),
                     // the stored envelope's metadata.messageHash, whether the list holds objects or strings
                     regex("messageHash\\\\?\":\\\\?\"(0x[0-9a-fA-F]+)").findAll().optional().saveAs("hashes")))
+        .exec(
+            session -> {
+              data.countFetch(session.contains("hashes") ? session.getList("hashes").size() : 0);
+              return session;
+            })
         .doIf(session -> session.contains("hashes"))
         .then(
             exec(http("ack")

@@ -45,6 +45,7 @@ public class FetchAckSimulation extends Simulation {
   @Override
   public void after() {
     summary.root().put("envelopesUsed", data.used());
+    data.putFetchStats(summary.root());
     summary.write();
   }
 }

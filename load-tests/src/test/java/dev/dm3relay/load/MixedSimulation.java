@@ -46,6 +46,7 @@ public class MixedSimulation extends Simulation {
   public void after() {
     summary.root().put("fetchShare", config.fetchShare());
     summary.root().put("envelopesUsed", data.used());
+    data.putFetchStats(summary.root());
     summary.write();
   }
 }
