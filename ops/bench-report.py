@@ -1,0 +1,278 @@
+#!/usr/bin/env python3
+"""Turns one ops/bench scenario run into a row of load-tests/RESULTS.md.
+
+Reads Gatling's HTML report (3.15 writes its statistics into index.html only), the scenario's
+summary JSON from the load generator (live latency, ramp levels), the raw Cassandra JSON, and the
+/proc samples ops/bench took; prints the row and appends it to RESULTS.md, or replaces the row of
+the same scenario, offered rate, target and commit. Nothing here invents a number: a value that
+was not measured is written as "n/a".
+"""
+import argparse
+import html
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+HEADER = (
+    "| date (UTC) | commit | scenario | target | offered/s | accepted/s | p50 ms | p95 ms | p99 ms | errors "
+    "| relay CPU | relay RSS | Cassandra CPU | generator CPU | load avg before | gate | machine | command | notes |"
+)
+SEPARATOR = "|" + "---|" * (HEADER.count("|") - 1)
+MARKER = "<!-- ops/bench rows below; one per (scenario, offered rate, target, commit); a rerun replaces its row -->"
+
+INTRO = """# Load-test results
+
+Every row below was written by `ops/bench` from a run on the machine it names (see
+`load-tests/README.md` for the scenarios and how to run them). Columns:
+
+- **offered/s**: the rate the open model injected; **accepted/s**: answered 200 per second of the
+  measured phase (warm-up excluded). For `raw` it is Cassandra rows/s from a bare driver loop.
+- **p50/p95/p99**: response time of the scenario's main request in ms, from Gatling's report
+  (`live`: submit sent -> Socket.IO `message` received; `ramp`: the highest level that kept up).
+- **errors**: failed / all measured requests.
+- **relay CPU / Cassandra CPU / generator CPU**: average over the measured phase, in % of one core
+  (this machine has the number of cores the machine column says; 200 % = both of 2 cores busy).
+  The generator is the Maven JVM plus its Gatling fork. **RSS**: the largest sample, MiB.
+- **load avg before**: `/proc/loadavg` just before the scenario; other work on the machine makes
+  a row pessimistic.
+- **gate**: whether the Gatling assertions passed (error rate, p99; see README).
+
+"""
+
+
+def parse_gatling(report_dir):
+    """{request name: {total, ok, ko, min, p50, p75, p95, p99, max, mean}} from index.html."""
+    stats = {}
+    if not report_dir:
+        return stats
+    index = Path(report_dir) / "index.html"
+    if not index.exists():
+        return stats
+    text = index.read_text(encoding="utf-8")
+    for row in re.finditer(r'<tr id="(req_[^"]*)" data-parent="ROOT"\s*>(.*?)</tr>', text, re.S):
+        body = row.group(2)
+        name = re.search(r'class="ellipsed-name">([^<]*)<', body)
+        cols = dict(re.findall(r'<td class="value [a-z ]*col-(\d+)">([^<]*)</td>', body))
+        if not name:
+            continue
+
+        def num(col):
+            v = cols.get(str(col), "-").replace(",", "")
+            try:
+                return float(v)
+            except ValueError:
+                return None
+
+        stats[html.unescape(name.group(1))] = {
+            "total": num(2), "ok": num(3), "ko": num(4), "min": num(7), "p50": num(8), "p75": num(9),
+            "p95": num(10), "p99": num(11), "max": num(12), "mean": num(13),
+        }
+    return stats
+
+
+def window_usage(samples_file):
+    """Average CPU (% of one core) and peak RSS (MiB) of relay, Cassandra, generator in the window."""
+    rows, start, end = [], None, None
+    hz = os.sysconf("SC_CLK_TCK")
+    for line in Path(samples_file).read_text().splitlines():
+        parts = line.split()
+        if not parts:
+            continue
+        if parts[0] == "MARK":
+            if parts[2] == "measure":
+                start = int(parts[1])
+            elif parts[2] == "end":
+                end = int(parts[1])
+            continue
+        if len(parts) == 7:
+            rows.append([int(p) for p in parts])
+    if start is None or end is None:
+        return None
+    inside = [r for r in rows if start <= r[0] <= end]
+    if len(inside) < 2:
+        return None
+    first, last = inside[0], inside[-1]
+    seconds = (last[0] - first[0]) / 1000.0
+
+    def cpu(i):
+        # sum of forward steps: a process that exits mid-window (a Gatling fork) drops the counter
+        ticks = sum(max(0, b[i] - a[i]) for a, b in zip(inside, inside[1:]))
+        return 100.0 * ticks / hz / seconds if seconds > 0 and any(r[i] for r in inside) else None
+
+    def rss(i):
+        peak = max(r[i] for r in inside)
+        return peak / 1024.0 if peak > 0 else None
+
+    return {"relay_cpu": cpu(1), "relay_rss": rss(2), "cass_cpu": cpu(3), "cass_rss": rss(4),
+            "gen_cpu": cpu(5), "gen_rss": rss(6), "seconds": seconds}
+
+
+def machine():
+    model = "?"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+        mem_kb = next(int(l.split()[1]) for l in open("/proc/meminfo") if l.startswith("MemTotal"))
+    except (OSError, StopIteration):
+        mem_kb = 0
+    cores = os.cpu_count()
+    try:
+        cores = int(subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip())
+    except (OSError, ValueError):
+        pass
+    return f"{cores} × {model}, {mem_kb / 1024 / 1024:.0f} GiB"
+
+
+def fmt(v, digits=0, suffix=""):
+    if v is None:
+        return "n/a"
+    return f"{v:.{digits}f}{suffix}"
+
+
+def load_json(path):
+    p = Path(path)
+    return json.loads(p.read_text()) if p.exists() else None
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    for a in ["scenario", "out", "samples", "report-dir", "rate", "duration", "target", "commit", "stamp",
+              "loadavg", "status", "command", "note", "results", "write", "threads"]:
+        ap.add_argument("--" + a, default="")
+    a = ap.parse_args()
+    duration = float(a.duration)
+    stats = parse_gatling(a.report_dir)
+    usage = window_usage(a.samples) or {}
+    offered = a.rate
+    accepted = p50 = p95 = p99 = None
+    errors = "n/a"
+    notes = []
+
+    def measured(names):
+        ok = sum((stats[n]["ok"] or 0) for n in names if n in stats)
+        ko = sum((stats[n]["ko"] or 0) for n in names if n in stats)
+        return ok, ko
+
+    def error_text(names):
+        ok, ko = measured(names)
+        total = ok + ko
+        return f"{int(ko)}/{int(total)} ({100.0 * ko / total:.3f} %)" if total else "n/a"
+
+    def main_request(name):
+        nonlocal accepted, p50, p95, p99
+        s = stats.get(name)
+        if s:
+            accepted = (s["ok"] or 0) / duration
+            p50, p95, p99 = s["p50"], s["p95"], s["p99"]
+
+    sc = a.scenario
+    if sc == "submit":
+        main_request("submit")
+        errors = error_text(["submit"])
+        if "warm-up submit" in stats:
+            notes.append(f"warm-up {int(stats['warm-up submit']['total'] or 0)} submits excluded")
+    elif sc == "live":
+        main_request("submit (live)")
+        errors = error_text(["submit (live)"])
+        summary = load_json(Path(a.out) / "live.json") or {}
+        live = summary.get("live")
+        if live:
+            http_p99 = p99
+            p50, p95, p99 = live["p50"], live["p95"], live["p99"]
+            notes.append(
+                f"p = submit sent → `message` pushed; {live['count']} pushes, {live['missing']} missing, "
+                f"{live['disconnects']} disconnects; HTTP submit p99 {fmt(http_p99)} ms; {summary.get('recipients')} sockets")
+    elif sc == "fetch":
+        main_request("fetch")
+        errors = error_text(["fetch", "ack", "refill submit"])
+        ack = stats.get("ack")
+        refill = stats.get("refill submit")
+        summary = load_json(Path(a.out) / "fetch.json") or {}
+        if ack:
+            notes.append(f"ack p50/p99 {fmt(ack['p50'])}/{fmt(ack['p99'])} ms, {int(ack['ok'] or 0)} acks")
+        if refill:
+            notes.append(f"refill submits {summary.get('submitRate', '?')}/s p99 {fmt(refill['p99'])} ms")
+        if "fetches" in summary:
+            notes.append(f"{summary['messagesPerFetch']} messages per fetch on average, at most {summary['mostPerFetch']}")
+    elif sc == "mixed":
+        main_request("submit")
+        errors = error_text(["submit", "fetch", "ack"])
+        ok, ko = measured(["submit", "fetch", "ack"])
+        notes.append(f"p = submit; all requests {ok / duration:.0f}/s")
+        for n in ("fetch", "ack"):
+            if n in stats:
+                notes.append(f"{n} p50/p99 {fmt(stats[n]['p50'])}/{fmt(stats[n]['p99'])} ms")
+        summary = load_json(Path(a.out) / "mixed.json") or {}
+        if "fetches" in summary:
+            notes.append(f"{summary['messagesPerFetch']} messages per fetch on average, at most {summary['mostPerFetch']}")
+    elif sc == "ramp":
+        summary = load_json(Path(a.out) / "ramp.json") or {}
+        levels = summary.get("levels", [])
+        errors = error_text(["submit (ramp)"])
+        if levels:
+            offered = f"{levels[0]['offered']:.0f}→{levels[-1]['offered']:.0f}"
+            best = max(levels, key=lambda l: l["accepted"])
+            sat = summary.get("saturationOffered", 0)
+            sat_level = next((l for l in levels if l["offered"] == sat), None)
+            shown = sat_level or best
+            accepted = best["accepted"]
+            p50, p95, p99 = shown["p50"], shown["p95"], shown["p99"]
+            notes.append((f"within gates up to {sat:.0f}/s (p of that level)" if sat_level else "no level within the gates (p of the best level)") + f"; max accepted {best['accepted']:.0f}/s at offered {best['offered']:.0f}")
+            notes.append("levels offered:accepted/p99 " + ", ".join(
+                f"{l['offered']:.0f}:{l['accepted']:.0f}/{l['p99']:.0f}" for l in levels))
+    elif sc == "raw":
+        raw = load_json(Path(a.out) / "raw.json")
+        offered = "max"
+        if raw:
+            accepted, p50, p95, p99 = raw["rowsPerSecond"], raw["p50"], raw["p95"], raw["p99"]
+            errors = f"{raw['failed']}/{raw['measuredRows'] + raw['failed']}"
+            notes.append(f"bare driver loop, {raw['rowBytes']} B rows, {raw['inFlight']} in flight, same Cassandra as the relay")
+    try:
+        started = int(a.threads or 0)
+    except ValueError:
+        started = 0
+    if started > 0 and sc != "raw":
+        notes.append(f"relay started {started} threads in the measured phase")
+    if a.note:
+        notes.append(a.note)
+
+    gate = "pass" if a.status == "0" else f"FAIL (exit {a.status})"
+    if sc == "raw":
+        gate = "-" if a.status == "0" else f"FAIL (exit {a.status})"
+    row = [
+        a.stamp, a.commit, sc, a.target, str(offered), fmt(accepted, 0), fmt(p50, 1), fmt(p95, 1), fmt(p99, 1), errors,
+        fmt(usage.get("relay_cpu"), 0, " %"), fmt(usage.get("relay_rss"), 0, " MiB"),
+        fmt(usage.get("cass_cpu"), 0, " %"), fmt(usage.get("gen_cpu"), 0, " %"),
+        a.loadavg, gate, machine(), f"`{a.command}`", "; ".join(notes) or "",
+    ]
+    line = "| " + " | ".join(c.replace("|", "/") for c in row) + " |"
+    print("[report] " + line)
+    if a.write != "1":
+        return
+    results = Path(a.results)
+    text = results.read_text(encoding="utf-8") if results.exists() else ""
+    if MARKER not in text:
+        text = INTRO + MARKER + "\n\n" + HEADER + "\n" + SEPARATOR + "\n"
+    key = (sc, str(offered), a.target, a.commit)
+    lines = text.rstrip("\n").split("\n")
+    replaced = False
+    for i, l in enumerate(lines):
+        if l.startswith("| 20"):
+            cells = [c.strip() for c in l.strip("|").split("|")]
+            if (cells[2], cells[4], cells[3], cells[1]) == key:
+                lines[i] = line
+                replaced = True
+    if not replaced:
+        # after the last row of the table, so text below the table stays below it
+        last = max((i for i, l in enumerate(lines) if l.startswith("| 20") or l == SEPARATOR), default=len(lines) - 1)
+        lines.insert(last + 1, line)
+    results.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
