@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -44,53 +45,53 @@ public final class Mailboxes {
   }
 
   public CompletionStage<Done> registerProfile(String address, String signedProfileJson) {
-    return mailbox(address)
-        .askWithStatus(r -> new Mailbox.RegisterProfile(signedProfileJson, r), settings.askTimeout());
+    return direct(mailbox(address)
+        .askWithStatus(r -> new Mailbox.RegisterProfile(signedProfileJson, r), settings.askTimeout()));
   }
 
   public CompletionStage<Done> setProfileExtension(String address, String profileExtensionJson) {
-    return mailbox(address)
-        .askWithStatus(r -> new Mailbox.SetProfileExtension(profileExtensionJson, r), settings.askTimeout());
+    return direct(mailbox(address)
+        .askWithStatus(r -> new Mailbox.SetProfileExtension(profileExtensionJson, r), settings.askTimeout()));
   }
 
   public CompletionStage<Done> setSpamFilterRules(String address, String spamFilterRulesJson) {
-    return mailbox(address)
-        .askWithStatus(r -> new Mailbox.SetSpamFilterRules(spamFilterRulesJson, r), settings.askTimeout());
+    return direct(mailbox(address)
+        .askWithStatus(r -> new Mailbox.SetSpamFilterRules(spamFilterRulesJson, r), settings.askTimeout()));
   }
 
   public CompletionStage<Done> setNotificationChannels(String address, String notificationChannelsJson) {
-    return mailbox(address)
+    return direct(mailbox(address)
         .askWithStatus(
-            r -> new Mailbox.SetNotificationChannels(notificationChannelsJson, r), settings.askTimeout());
+            r -> new Mailbox.SetNotificationChannels(notificationChannelsJson, r), settings.askTimeout()));
   }
 
   public CompletionStage<Mailbox.Account> account(String address) {
-    return mailbox(address).askWithStatus(Mailbox.GetAccount::new, settings.askTimeout());
+    return direct(mailbox(address).askWithStatus(Mailbox.GetAccount::new, settings.askTimeout()));
   }
 
   /** Completes once the envelope is durable (body and event), or fails (quota, storage). */
   public CompletionStage<Mailbox.Buffered> buffer(String address, IncomingEnvelope envelope) {
-    return mailbox(address)
-        .askWithStatus(r -> new Mailbox.BufferEnvelope(envelope, r), settings.askTimeout());
+    return direct(mailbox(address)
+        .askWithStatus(r -> new Mailbox.BufferEnvelope(envelope, r), settings.askTimeout()));
   }
 
   public CompletionStage<Mailbox.Acknowledged> acknowledge(
       String address, String senderName, String messageHash) {
-    return mailbox(address)
+    return direct(mailbox(address)
         .askWithStatus(
-            r -> new Mailbox.AcknowledgeMessage(senderName, messageHash, r), settings.askTimeout());
+            r -> new Mailbox.AcknowledgeMessage(senderName, messageHash, r), settings.askTimeout()));
   }
 
   /** All acknowledgements of one sync in one journal write; returns how many were removed. */
   public CompletionStage<Integer> acknowledgeAll(String address, List<Mailbox.Ack> acks) {
-    return mailbox(address)
+    return direct(mailbox(address)
         .<Mailbox.AcknowledgedMany>askWithStatus(
             r -> new Mailbox.AcknowledgeMessages(List.copyOf(acks), r), settings.askTimeout())
-        .thenApply(Mailbox.AcknowledgedMany::removed);
+        .thenApply(Mailbox.AcknowledgedMany::removed));
   }
 
   public CompletionStage<Mailbox.Expired> expire(String address) {
-    return mailbox(address).askWithStatus(Mailbox.ExpireMessages::new, settings.askTimeout());
+    return direct(mailbox(address).askWithStatus(Mailbox.ExpireMessages::new, settings.askTimeout()));
   }
 
   /** A buffered envelope with its body, as returned to the receiver. */
@@ -102,13 +103,33 @@ public final class Mailboxes {
    */
   public CompletionStage<List<StoredEnvelope>> listIncoming(String address) {
     String mailbox = MailboxAddress.checksummed(address);
-    return mailbox(mailbox)
-        .askWithStatus(Mailbox.ListIncoming::new, settings.askTimeout())
+    return direct(mailbox(mailbox).askWithStatus(Mailbox.ListIncoming::new, settings.askTimeout()))
         .thenCompose(
             incoming ->
                 bodies
                     .read(mailbox, incoming.messages().stream().map(StoredMessage::bodyKey).toList())
                     .thenApply(found -> join(incoming.messages(), found)));
+  }
+
+  /**
+   * The ask's result as a plain CompletableFuture whose callbacks run where the ask completes.
+   * {@code askWithStatus} returns Scala's converted CompletableFuture, which turns every
+   * thenApply/thenCompose into its async form on the JDK's default executor: a hop to another pool
+   * per callback (and, with a common pool of parallelism 1, a new thread per callback; Main also
+   * raises that parallelism). Measured with ops/bench on 2 cores.
+   */
+  static <T> CompletionStage<T> direct(CompletionStage<T> ask) {
+    CompletableFuture<T> plain = new CompletableFuture<>();
+    ask.whenCompleteAsync(
+        (value, failure) -> {
+          if (failure != null) {
+            plain.completeExceptionally(failure);
+          } else {
+            plain.complete(value);
+          }
+        },
+        Runnable::run);
+    return plain;
   }
 
   private static List<StoredEnvelope> join(List<StoredMessage> index, Map<String, String> bodies) {
