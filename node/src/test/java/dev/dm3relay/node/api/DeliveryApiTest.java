@@ -134,6 +134,26 @@ class DeliveryApiTest {
   }
 
   @Test
+  void requestsTheHttpParserRefusesAlsoGetAJsonClientError() throws Exception {
+    java.net.URI uri = java.net.URI.create(relay.baseUrl());
+    String[][] cases = {
+      {"GARBAGE / HTTP/1.1\r\nHost: x\r\n\r\n", "405"},
+      {"GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n", "400"},
+      {"GET /hello HTTP/1.1\r\nHost: x\r\nX: " + "a".repeat(20000) + "\r\n\r\n", "431"},
+    };
+    for (String[] c : cases) {
+      try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+        socket.setSoTimeout(5000);
+        socket.getOutputStream().write(c[0].getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String response = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(response.startsWith("HTTP/1.1 " + c[1]), response);
+        assertTrue(response.contains("Content-Type: application/json"), response);
+        assertTrue(Json.parse(response.substring(response.indexOf("\r\n\r\n") + 4)).path("error").has("code"), response);
+      }
+    }
+  }
+
+  @Test
   void badInputLeavesOtherMailboxesWorking() throws Exception {
     String aliceToken = login(alice);
     for (String junk : List.of("{", "[]", "{\"method\":\"dm3_submitMessage\",\"params\":[\"{}\"]}")) {
