@@ -16,6 +16,18 @@ public final class ShardedMailboxService implements MailboxService {
 
   private final Mailboxes mailboxes;
 
+  /**
+   * Parsed accounts by address, reused while the mailbox returns the same JSON: every submit looks
+   * up its receiver, and parsing the signed profile each time is per-message work that need not be.
+   * Bounded crudely (cleared when full): a miss only costs one parse.
+   */
+  private final java.util.concurrent.ConcurrentHashMap<String, CachedAccount> parsed =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static final int MAX_CACHED_ACCOUNTS = 20_000;
+
+  private record CachedAccount(Mailbox.Account source, Account account) {}
+
   public ShardedMailboxService(Mailboxes mailboxes) {
     this.mailboxes = mailboxes;
   }
@@ -86,7 +98,24 @@ public final class ShardedMailboxService implements MailboxService {
         address, acknowledgements.stream().map(a -> new Mailbox.Ack(a.senderName(), a.messageHash())).toList());
   }
 
-  private static Account toAccount(String address, Mailbox.Account account) {
+  private Account toAccount(String address, Mailbox.Account account) {
+    CachedAccount cached = parsed.get(address);
+    // counts change with every message; only the JSON the Account is built from matters
+    if (cached != null
+        && cached.source().signedProfileJson().equals(account.signedProfileJson())
+        && java.util.Objects.equals(cached.source().profileExtensionJson(), account.profileExtensionJson())
+        && java.util.Objects.equals(cached.source().spamFilterRulesJson(), account.spamFilterRulesJson())) {
+      return cached.account();
+    }
+    Account fresh = parse(address, account);
+    if (parsed.size() >= MAX_CACHED_ACCOUNTS) {
+      parsed.clear();
+    }
+    parsed.put(address, new CachedAccount(account, fresh));
+    return fresh;
+  }
+
+  private static Account parse(String address, Mailbox.Account account) {
     ProfileExtension extension =
         account.profileExtensionJson() == null
             ? ProfileExtension.DEFAULT
