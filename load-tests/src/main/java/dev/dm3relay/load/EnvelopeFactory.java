@@ -3,8 +3,6 @@ package dev.dm3relay.load;
 import dev.dm3relay.protocol.json.CanonicalJson;
 import dev.dm3relay.protocol.json.Json;
 import dev.dm3relay.protocol.model.EncryptionEnvelope;
-import dev.dm3relay.protocol.model.Message;
-import dev.dm3relay.protocol.model.MessageType;
 import dev.dm3relay.protocol.sender.EnvelopeBuilder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -86,19 +84,9 @@ public final class EnvelopeFactory {
   }
 
   private PreparedEnvelope build(BenchUser from, int senderIndex, BenchUser to, int recipientIndex, String text, long timestamp) {
-    Message signed =
-        EnvelopeBuilder.sign(
-            new Message(text, new Message.Metadata(to.name(), from.name(), timestamp, MessageType.NEW, null, null), null, ""),
-            from.keys().signing().privateKey());
     EncryptionEnvelope envelope =
-        EnvelopeBuilder.build(
-            signed,
-            EnvelopeBuilder.Layout.HEAD,
-            from.keys().signing(),
-            to.keys().encryption().publicKey(),
-            deliveryServiceKey,
-            EnvelopeBuilder.Sealer.random(),
-            EnvelopeBuilder.Sealer.random());
+        EnvelopeBuilder.textMessage(
+            from.name(), to.name(), text, timestamp, from.keys().signing(), to.keys().encryption().publicKey(), deliveryServiceKey);
     int size = CanonicalJson.size(Json.parse(envelope.canonical()));
     byte[] body = EnvelopeBuilder.submitRequest(envelope).getBytes(StandardCharsets.UTF_8);
     return new PreparedEnvelope(body, envelope.metadata().messageHash(), size, senderIndex, recipientIndex);

@@ -4,8 +4,6 @@ import dev.dm3relay.protocol.crypto.Ed25519;
 import dev.dm3relay.protocol.crypto.Ethereum;
 import dev.dm3relay.protocol.json.Json;
 import dev.dm3relay.protocol.model.EncryptionEnvelope;
-import dev.dm3relay.protocol.model.Message;
-import dev.dm3relay.protocol.model.MessageType;
 import dev.dm3relay.protocol.model.SignedUserProfile;
 import dev.dm3relay.protocol.model.UserProfile;
 import dev.dm3relay.protocol.profile.ProfileKeys;
@@ -88,19 +86,9 @@ public final class TestClient {
 
   /** A signed, encrypted envelope from {@code from} to {@code to} for the relay's encryption key. */
   public static Submission envelope(User from, User to, byte[] relayEncryptionKey, String text) {
-    Message signed =
-        EnvelopeBuilder.sign(
-            new Message(text, new Message.Metadata(to.name(), from.name(), System.currentTimeMillis(), MessageType.NEW, null, null), null, ""),
-            from.keys().signing().privateKey());
     EncryptionEnvelope envelope =
-        EnvelopeBuilder.build(
-            signed,
-            EnvelopeBuilder.Layout.HEAD,
-            from.keys().signing(),
-            to.keys().encryption().publicKey(),
-            relayEncryptionKey,
-            EnvelopeBuilder.Sealer.random(),
-            EnvelopeBuilder.Sealer.random());
+        EnvelopeBuilder.textMessage(
+            from.name(), to.name(), text, System.currentTimeMillis(), from.keys().signing(), to.keys().encryption().publicKey(), relayEncryptionKey);
     return new Submission(EnvelopeBuilder.submitRequest(envelope), envelope.metadata().ackHash());
   }
 

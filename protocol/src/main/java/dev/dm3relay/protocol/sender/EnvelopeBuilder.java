@@ -90,6 +90,26 @@ public final class EnvelopeBuilder {
     return new EncryptionEnvelope(message, metadata, null, null);
   }
 
+  /**
+   * A plain NEW text message from {@code fromName} to {@code toName}, signed, sealed with fresh
+   * keys and in the HEAD layout: what a messenger sends for an ordinary chat line.
+   */
+  public static EncryptionEnvelope textMessage(
+      String fromName,
+      String toName,
+      String text,
+      long timestampMs,
+      KeyPair sender,
+      byte[] receiverEncryptionKey,
+      byte[] deliveryServiceEncryptionKey) {
+    Message signed =
+        sign(
+            new Message(text, new Message.Metadata(toName, fromName, timestampMs, dev.dm3relay.protocol.model.MessageType.NEW, null, null), null, ""),
+            sender.privateKey());
+    return build(
+        signed, Layout.HEAD, sender, receiverEncryptionKey, deliveryServiceEncryptionKey, Sealer.random(), Sealer.random());
+  }
+
   /** The JSON-RPC request body a messenger posts to {@code /rpc}: params[0] is the envelope as a string. */
   public static String submitRequest(EncryptionEnvelope envelope) {
     return "{\"jsonrpc\":\"2.0\",\"method\":\"dm3_submitMessage\",\"params\":[" + Json.quote(envelope.canonical()) + "]}";
