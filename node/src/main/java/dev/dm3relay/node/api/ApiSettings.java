@@ -10,9 +10,16 @@ import java.time.Duration;
  *     DeliveryServiceProfile
  * @param sizeLimit maximum dm3 size of a submitted envelope, in bytes
  * @param messageTtlDays days a buffered envelope is kept unacknowledged; 0 keeps it until acknowledged
+ * @param maxInFlight API requests one node works on at once before it answers 503 (0: no limit)
  */
 public record ApiSettings(
-    String host, int port, String publicUrl, long sizeLimit, long messageTtlDays, Duration askTimeout) {
+    String host,
+    int port,
+    String publicUrl,
+    long sizeLimit,
+    long messageTtlDays,
+    Duration askTimeout,
+    int maxInFlight) {
 
   public static ApiSettings from(Config config) {
     Config api = config.getConfig("dm3relay.api");
@@ -31,7 +38,12 @@ public record ApiSettings(
     if (ttlDays < 0) {
       throw new IllegalArgumentException("MESSAGE_TTL_DAYS must be 0 (keep until acknowledged) or more");
     }
-    return new ApiSettings(host, port, stripTrailingSlash(publicUrl), sizeLimit, ttlDays, api.getDuration("ask-timeout"));
+    int maxInFlight = api.getInt("max-in-flight");
+    if (maxInFlight < 0) {
+      throw new IllegalArgumentException("MAX_IN_FLIGHT must be 0 (no limit) or more");
+    }
+    return new ApiSettings(
+        host, port, stripTrailingSlash(publicUrl), sizeLimit, ttlDays, api.getDuration("ask-timeout"), maxInFlight);
   }
 
   /** {@code messageTTL} as the reference reports it: milliseconds (README, protocol choice 3). */

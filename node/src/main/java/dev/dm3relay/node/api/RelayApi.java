@@ -81,6 +81,7 @@ public final class RelayApi extends AllDirectives {
   private final DeliveryMetrics metrics;
   private final Clock clock;
   private final Route extraRoutes;
+  private final AdmissionControl admission;
 
   public RelayApi(
       ApiSettings settings,
@@ -101,6 +102,7 @@ public final class RelayApi extends AllDirectives {
     this.metrics = metrics;
     this.clock = clock;
     this.extraRoutes = extraRoutes;
+    this.admission = new AdmissionControl(settings.maxInFlight());
   }
 
   public Route routes() {
@@ -117,12 +119,26 @@ public final class RelayApi extends AllDirectives {
                                 preflight(),
                                 extraRoutes,
                                 path("hello", () -> get(() -> complete(Responses.text(StatusCodes.OK, "Hello DM3")))),
-                                path("rpc", () -> post(() -> body(this::rpc))),
-                                pathPrefix("auth", () -> path(segment(), this::authRoutes)),
-                                pathPrefix("profile", () -> path(segment(), this::profileRoutes)),
-                                pathPrefix("delivery", this::deliveryRoutes),
-                                path("delivery-service-profile", () -> get(this::deliveryServiceProfile)),
-                                path("metrics", () -> get(() -> completeWith(metricsCsv())))))));
+                                admission.admit(() -> handleExceptions(exceptions(), this::apiRoutes))))));
+  }
+
+  /**
+   * The routes that do work per request, behind the admission limit. Socket.IO (long polls and
+   * WebSockets hold their request for long), preflights and /hello are not counted.
+   */
+  private Route apiRoutes() {
+    return concat(
+        path("rpc", () -> post(() -> body(this::rpc))),
+        pathPrefix("auth", () -> path(segment(), this::authRoutes)),
+        pathPrefix("profile", () -> path(segment(), this::profileRoutes)),
+        pathPrefix("delivery", this::deliveryRoutes),
+        path("delivery-service-profile", () -> get(this::deliveryServiceProfile)),
+        path("metrics", () -> get(() -> completeWith(metricsCsv()))));
+  }
+
+  /** The admission limit of this node's API (requests in flight, refusals). */
+  public AdmissionControl admission() {
+    return admission;
   }
 
   /**

@@ -1,0 +1,103 @@
+package dev.dm3relay.node.api;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bounds the API requests one node works on at once. Beyond {@code maxInFlight} a request is
+ * answered 503 with a JSON body and {@code Retry-After} at once, instead of joining a queue.
+ *
+ * <p>Why: the relay is CPU-bound. When requests arrive faster than it serves them (a cold JVM, a
+ * burst, a node lost from the cluster), an unbounded queue makes every request slower until clients
+ * time out; the relay then spends its CPU on answers nobody waits for, and clients that open more
+ * connections meet the HTTP server's connection limit as connect timeouts. A fast 503 keeps the
+ * latency of admitted requests bounded, tells a client or load balancer to come back, and lets the
+ * node recover as soon as the rate drops. A 503 on submit means the envelope was not taken: the
+ * sender retries, nothing is lost.
+ */
+public final class AdmissionControl extends AllDirectives {
+
+  private final int maxInFlight;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final LongAdder refused = new LongAdder();
+  /** When refusals were last logged (nanoTime) and the count then: one warning per interval. */
+  private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARNING_INTERVAL_NANOS);
+  private final AtomicLong refusedAtLastWarning = new AtomicLong();
+
+  private static final long WARNING_INTERVAL_NANOS = 10_000_000_000L;
+  private static final Logger log = LoggerFactory.getLogger(AdmissionControl.class);
+
+  /** @param maxInFlight requests admitted at once; 0 admits everything */
+  public AdmissionControl(int maxInFlight) {
+    if (maxInFlight < 0) {
+      throw new IllegalArgumentException("max in-flight requests must be 0 (no limit) or more");
+    }
+    this.maxInFlight = maxInFlight;
+  }
+
+  /**
+   * Runs {@code inner} if a slot is free, holding the slot until its response is ready. {@code
+   * inner} must not throw (wrap it in handleExceptions): a route that throws while being built would
+   * keep its slot.
+   */
+  public Route admit(Supplier<Route> inner) {
+    if (maxInFlight == 0) {
+      return inner.get();
+    }
+    Route route = inner.get();
+    return extractRequestContext(
+        ctx -> {
+          if (inFlight.incrementAndGet() > maxInFlight) {
+            inFlight.decrementAndGet();
+            refused.increment();
+            warnNowAndThen();
+            return complete(overloaded());
+          }
+          // run where the response completes: no executor hop for a counter
+          return mapRouteResultFuture(
+              result -> result.whenCompleteAsync((r, failure) -> inFlight.decrementAndGet(), Runnable::run),
+              () -> route);
+        });
+  }
+
+  /** An operator should see that the node sheds load, without a log line per refusal. */
+  private void warnNowAndThen() {
+    long now = System.nanoTime();
+    long last = lastWarning.get();
+    if (now - last >= WARNING_INTERVAL_NANOS && lastWarning.compareAndSet(last, now)) {
+      long total = refused.sum();
+      log.warn(
+          "At capacity ({} API requests in flight): refused {} requests with 503 since the last warning, {} since start",
+          maxInFlight,
+          total - refusedAtLastWarning.getAndSet(total),
+          total);
+    }
+  }
+
+  /** Requests being worked on now. */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  /** Requests refused with 503 since start. */
+  public long refused() {
+    return refused.sum();
+  }
+
+  static HttpResponse overloaded() {
+    return Responses.error(
+            StatusCodes.SERVICE_UNAVAILABLE,
+            ErrorCode.RESOURCE_UNAVAILABLE,
+            "The relay is at capacity, try again in a moment")
+        .addHeader(RawHeader.create("Retry-After", "1"));
+  }
+}
