@@ -29,9 +29,67 @@ public final class CanonicalJson {
     return out.toString();
   }
 
-  /** Number of UTF-8 bytes of {@link #stringify} — dm3's size of a value. */
+  /**
+   * Number of UTF-8 bytes of {@link #stringify} — dm3's size of a value — counted on the tree
+   * without writing the text (the relay sizes every submitted envelope; building and scanning a
+   * 6 KB string for it was ~9 % of its CPU).
+   */
   public static int size(JsonNode node) {
-    return utf8Length(stringify(node));
+    return switch (node.getNodeType()) {
+      case OBJECT -> objectSize(node);
+      case ARRAY -> {
+        int bytes = 2 + Math.max(0, node.size() - 1); // brackets and commas
+        for (JsonNode element : node) {
+          bytes += size(element);
+        }
+        yield bytes;
+      }
+      case STRING -> stringSize(node.textValue());
+      case NUMBER -> jsNumber(node).length();
+      case BOOLEAN -> node.booleanValue() ? 4 : 5;
+      default -> 4; // null, and the Jackson-only kinds written as null
+    };
+  }
+
+  private static int objectSize(JsonNode node) {
+    int bytes = 2;
+    int members = 0;
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> member = it.next();
+      if (!member.getValue().isMissingNode()) {
+        bytes += stringSize(member.getKey()) + 1 + size(member.getValue());
+        members++;
+      }
+    }
+    return bytes + Math.max(0, members - 1);
+  }
+
+  /** UTF-8 bytes of {@link #writeString}'s output for {@code s}: the quotes, escapes and text. */
+  static int stringSize(String s) {
+    int bytes = 2;
+    int n = s.length();
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        if (c == '"' || c == '\\') {
+          bytes += 2;
+        } else if (c < 0x20) {
+          bytes += controlEscape(c).length();
+        } else {
+          bytes += 1;
+        }
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+        bytes += 4;
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        bytes += 6; // a lone surrogate is written as a six-character escape
+      } else {
+        bytes += 3;
+      }
+    }
+    return bytes;
   }
 
   /** UTF-8 length of a Java string without encoding it; lone surrogates count as U+FFFD (3). */

@@ -138,6 +138,28 @@ class CanonicalJsonTest {
   }
 
   @Test
+  void sizeCountedOnTheTreeIsTheUtf8LengthOfTheText() {
+    Random random = new Random(11L);
+    for (int i = 0; i < 5_000; i++) {
+      JsonNode doc = randomValue(random, 0);
+      String text = CanonicalJson.stringify(doc);
+      assertEquals(text.getBytes(StandardCharsets.UTF_8).length, CanonicalJson.size(doc), text);
+    }
+    // lone and paired surrogates, controls, numbers JavaScript writes differently, undefined members
+    ObjectNode obj = Json.newObject();
+    obj.put("lone", "\uD800x\uDC00\uD800\uD800\uDC00\uDC00");
+    obj.put("controls", "\b\t\n\f\r\u0000\u001f\"\\");
+    obj.put("big", 1e21);
+    obj.put("small", 1e-7);
+    obj.put("half", 2.5);
+    obj.set("undefined", com.fasterxml.jackson.databind.node.MissingNode.getInstance());
+    obj.putArray("empty");
+    obj.putObject("nothing");
+    String text = CanonicalJson.stringify(obj);
+    assertEquals(CanonicalJson.utf8Length(text), CanonicalJson.size(obj), text);
+  }
+
+  @Test
   void refusesTextThatIsNotOneJsonValue() {
     assertThrows(MalformedJsonException.class, () -> Json.parse("{\"a\":1} x"));
     assertThrows(MalformedJsonException.class, () -> Json.parse(""));
