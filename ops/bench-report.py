@@ -73,6 +73,33 @@ def parse_gatling(report_dir):
     return stats
 
 
+def measured_window(samples_file):
+    start = end = None
+    for line in Path(samples_file).read_text().splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[0] == "MARK":
+            if parts[2] == "measure":
+                start = int(parts[1])
+            elif parts[2] == "end":
+                end = int(parts[1])
+    return start, end
+
+
+def gc_pauses(gc_log, samples_file):
+    """Relay GC pauses (-Xlog:gc with timemillis) inside the measured phase: count, sum, longest (ms)."""
+    if not gc_log or not Path(gc_log).exists():
+        return None
+    start, end = measured_window(samples_file)
+    if start is None or end is None:
+        return None
+    pauses = []
+    for line in Path(gc_log).read_text(errors="replace").splitlines():
+        m = re.match(r"\[(\d+)ms\].*Pause.* (\d+(?:\.\d+)?)ms$", line)
+        if m and start <= int(m.group(1)) <= end:
+            pauses.append(float(m.group(2)))
+    return (len(pauses), sum(pauses), max(pauses, default=0.0))
+
+
 def window_usage(samples_file):
     """Average CPU (% of one core) and peak RSS (MiB) of relay, Cassandra, generator in the window."""
     rows, start, end = [], None, None
@@ -142,7 +169,7 @@ def load_json(path):
 def main():
     ap = argparse.ArgumentParser()
     for a in ["scenario", "out", "samples", "report-dir", "rate", "duration", "target", "commit", "stamp",
-              "loadavg", "status", "command", "note", "results", "write", "threads"]:
+              "loadavg", "status", "command", "note", "results", "write", "threads", "gc-log"]:
         ap.add_argument("--" + a, default="")
     a = ap.parse_args()
     duration = float(a.duration)
@@ -171,11 +198,12 @@ def main():
             p50, p95, p99 = s["p50"], s["p95"], s["p99"]
 
     sc = a.scenario
+    warm = {n[len("warm-up "):]: int(v["total"] or 0) for n, v in stats.items() if n.startswith("warm-up ")}
+    if warm:
+        notes.append("warm-up excluded: " + ", ".join(f"{n} {c}" for n, c in sorted(warm.items())))
     if sc == "submit":
         main_request("submit")
         errors = error_text(["submit"])
-        if "warm-up submit" in stats:
-            notes.append(f"warm-up {int(stats['warm-up submit']['total'] or 0)} submits excluded")
     elif sc == "live":
         main_request("submit (live)")
         errors = error_text(["submit (live)"])
@@ -238,6 +266,9 @@ def main():
         started = 0
     if started > 0 and sc != "raw":
         notes.append(f"relay started {started} threads in the measured phase")
+    gc = gc_pauses(a.gc_log, a.samples) if sc != "raw" else None
+    if gc and gc[0]:
+        notes.append(f"relay GC: {gc[0]} pauses, {gc[1]:.0f} ms in all, longest {gc[2]:.0f} ms")
     if a.note:
         notes.append(a.note)
 

@@ -40,7 +40,7 @@ public record BenchConfig(
         rate,
         Duration.ofSeconds((long) number("duration", 60)),
         Duration.ofSeconds((long) number("warmup", 15)),
-        number("warmupRate", Math.max(1, rate / 2)),
+        number("warmupRate", Math.max(1, rate)),
         (int) number("recipients", 200),
         (int) number("senders", 200),
         (int) number("envelopeBytes", 6144),

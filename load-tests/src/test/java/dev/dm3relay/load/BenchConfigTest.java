@@ -21,8 +21,8 @@ class BenchConfigTest {
   @Test
   void envelopeCountCoversWarmUpAndMeasuredPhaseWithHeadroom() {
     BenchConfig config = BenchConfig.fromSystemProperties();
-    // defaults: 500/s for 60 s after a warm-up of 15 s at 250/s
+    // defaults: 500/s for 60 s after a warm-up ramping to 500/s over 15 s (counted as if at 500/s)
     int count = config.envelopesFor(1.0);
-    assertEquals((int) Math.ceil(500 * (15 * 250 / 500.0 + 60) * 1.05) + 100, count);
+    assertEquals((int) Math.ceil(500 * (15 + 60) * 1.05) + 100, count);
   }
 }

@@ -52,11 +52,12 @@ final class Chains {
   /**
    * A messenger coming online: fetch the incoming mailbox, then acknowledge everything it got (the
    * relay deletes acknowledged messages), as dm3 clients do after storing messages locally.
+   * {@code prefix} names the requests ("" for measured ones, "warm-up " for the warm-up's).
    */
-  static ChainBuilder fetchAndAcknowledge(BenchData data) {
+  static ChainBuilder fetchAndAcknowledge(String prefix, BenchData data) {
     return feed(data.recipientFeeder())
         .exec(
-            http("fetch")
+            http(prefix + "fetch")
                 .get("/delivery/messages/incoming/#{name}")
                 .header("Authorization", "Bearer #{token}")
                 .check(
@@ -65,12 +66,14 @@ final class Chains {
                     regex("messageHash\\\\?\":\\\\?\"(0x[0-9a-fA-F]+)").findAll().optional().saveAs("hashes")))
         .exec(
             session -> {
-              data.countFetch(session.contains("hashes") ? session.getList("hashes").size() : 0);
+              if (prefix.isEmpty()) {
+                data.countFetch(session.contains("hashes") ? session.getList("hashes").size() : 0);
+              }
               return session;
             })
         .doIf(session -> session.contains("hashes"))
         .then(
-            exec(http("ack")
+            exec(http(prefix + "ack")
                     .post("/delivery/messages/#{name}/syncAcknowledgements/")
                     .header("Authorization", "Bearer #{token}")
                     .body(StringBody(session -> ackBody(data, session)))

@@ -11,7 +11,8 @@ import io.gatling.javaapi.core.Simulation;
 
 /**
  * A day in the life: users arrive at {@code -Drate}/s and each either submits a message
- * ({@code 1 - fetchShare}, 70 % by default) or fetches and acknowledges its mailbox (30 %).
+ * ({@code 1 - fetchShare}, 70 % by default) or fetches and acknowledges its mailbox (30 %). The
+ * warm-up runs the same mix under "warm-up …" request names.
  */
 public class MixedSimulation extends Simulation {
 
@@ -23,15 +24,19 @@ public class MixedSimulation extends Simulation {
     double fetch = 100.0 * config.fetchShare();
     setUp(
             scenario("warm-up")
-                .exec(Chains.submit("warm-up submit", data, null))
-                .injectOpen(rampUsersPerSec(1).to(config.warmupRate() * (1 - config.fetchShare())).during(config.warmup()))
+                .exec(
+                    randomSwitch()
+                        .on(
+                            percent(100.0 - fetch).then(Chains.submit("warm-up submit", data, null)),
+                            percent(fetch).then(Chains.fetchAndAcknowledge("warm-up ", data))))
+                .injectOpen(rampUsersPerSec(1).to(config.warmupRate()).during(config.warmup()))
                 .andThen(
                     scenario("mixed")
                         .exec(
                             randomSwitch()
                                 .on(
                                     percent(100.0 - fetch).then(Chains.submit("submit", data, null)),
-                                    percent(fetch).then(Chains.fetchAndAcknowledge(data))))
+                                    percent(fetch).then(Chains.fetchAndAcknowledge("", data))))
                         .injectOpen(constantUsersPerSec(config.rate()).during(config.duration()))))
         .protocols(Chains.protocol(config))
         .maxDuration(config.warmup().plus(config.duration()).multipliedBy(2).plusSeconds(60))
