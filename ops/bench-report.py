@@ -169,7 +169,7 @@ def load_json(path):
 def main():
     ap = argparse.ArgumentParser()
     for a in ["scenario", "out", "samples", "report-dir", "rate", "duration", "target", "commit", "stamp",
-              "loadavg", "status", "command", "note", "results", "write", "threads", "gc-log"]:
+              "loadavg", "status", "command", "note", "results", "write", "threads", "gc-log", "relay-state"]:
         ap.add_argument("--" + a, default="")
     a = ap.parse_args()
     duration = float(a.duration)
@@ -266,6 +266,10 @@ def main():
         started = 0
     if started > 0 and sc != "raw":
         notes.append(f"relay started {started} threads in the measured phase")
+    if a.relay_state == "fresh":
+        notes.append("fresh relay (first scenario after its start)")
+    elif a.relay_state.startswith("warm:"):
+        notes.append(f"warm relay (scenario {a.relay_state[5:]} after its start)")
     gc = gc_pauses(a.gc_log, a.samples) if sc != "raw" else None
     if gc and gc[0]:
         notes.append(f"relay GC: {gc[0]} pauses, {gc[1]:.0f} ms in all, longest {gc[2]:.0f} ms")
@@ -289,19 +293,27 @@ def main():
     text = results.read_text(encoding="utf-8") if results.exists() else ""
     if MARKER not in text:
         text = INTRO + MARKER + "\n\n" + HEADER + "\n" + SEPARATOR + "\n"
-    key = (sc, str(offered), a.target, a.commit)
+    # a fresh relay (first scenario after its start: cold JIT, fresh Cassandra) and a warm one are
+    # different measurements; each keeps its own row
+    def state(notes_cell):
+        return "fresh" if "fresh relay" in notes_cell else "warm" if "warm relay" in notes_cell else ""
+    key = (sc, str(offered), a.target, a.commit, state("; ".join(notes)))
     lines = text.rstrip("\n").split("\n")
     replaced = False
     for i, l in enumerate(lines):
         if l.startswith("| 20"):
             cells = [c.strip() for c in l.strip("|").split("|")]
-            if (cells[2], cells[4], cells[3], cells[1]) == key:
+            if (cells[2], cells[4], cells[3], cells[1], state(cells[-1])) == key:
                 lines[i] = line
                 replaced = True
     if not replaced:
-        # after the last row of the table, so text below the table stays below it
-        last = max((i for i, l in enumerate(lines) if l.startswith("| 20") or l == SEPARATOR), default=len(lines) - 1)
-        lines.insert(last + 1, line)
+        # at the end of the table that follows the marker, so text and older tables below it stay below
+        i = next(i for i, l in enumerate(lines) if l == MARKER) + 1
+        while i < len(lines) and not lines[i].startswith("|"):
+            i += 1
+        while i < len(lines) and lines[i].startswith("|"):
+            i += 1
+        lines.insert(i, line)
     results.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
