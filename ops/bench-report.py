@@ -266,7 +266,9 @@ def main():
         started = 0
     if started > 0 and sc != "raw":
         notes.append(f"relay started {started} threads in the measured phase")
-    if a.relay_state == "fresh":
+    if sc == "raw":
+        pass  # the raw loop does not touch the relay
+    elif a.relay_state == "fresh":
         notes.append("fresh relay (first scenario after its start)")
     elif a.relay_state.startswith("warm:"):
         notes.append(f"warm relay (scenario {a.relay_state[5:]} after its start)")
