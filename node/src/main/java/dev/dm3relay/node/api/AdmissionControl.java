@@ -29,9 +29,8 @@ public final class AdmissionControl extends AllDirectives {
   private final int maxInFlight;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final LongAdder refused = new LongAdder();
-  /** When refusals were last logged (nanoTime) and the count then: one warning per interval. */
+  /** When refusals were last logged (nanoTime): at most one warning per interval. */
   private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARNING_INTERVAL_NANOS);
-  private final AtomicLong refusedAtLastWarning = new AtomicLong();
 
   private static final long WARNING_INTERVAL_NANOS = 10_000_000_000L;
   private static final Logger log = LoggerFactory.getLogger(AdmissionControl.class);
@@ -74,12 +73,10 @@ public final class AdmissionControl extends AllDirectives {
     long now = System.nanoTime();
     long last = lastWarning.get();
     if (now - last >= WARNING_INTERVAL_NANOS && lastWarning.compareAndSet(last, now)) {
-      long total = refused.sum();
       log.warn(
-          "At capacity ({} API requests in flight): refused {} requests with 503 since the last warning, {} since start",
+          "At capacity ({} API requests in flight): refusing further requests with 503; {} refused since start",
           maxInFlight,
-          total - refusedAtLastWarning.getAndSet(total),
-          total);
+          refused.sum());
     }
   }
 
