@@ -1,5 +1,6 @@
 package dev.dm3relay.load;
 
+import dev.dm3relay.protocol.sender.WalletUser;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -21,8 +22,8 @@ public final class BenchData {
 
   public final BenchConfig config;
   public final String runId;
-  public final List<BenchUser> senders;
-  public final List<BenchUser> recipients;
+  public final List<WalletUser> senders;
+  public final List<WalletUser> recipients;
   public final List<String> tokens;
   public final EnvelopeFactory factory;
   private final List<PreparedEnvelope> envelopes;
@@ -44,19 +45,19 @@ public final class BenchData {
     long t0 = System.nanoTime();
     RelayClient relay = new RelayClient(config.baseUrl());
     byte[] dsKey = relay.deliveryServiceEncryptionKey();
-    List<BenchUser> r = new ArrayList<>();
+    List<WalletUser> r = new ArrayList<>();
     for (int i = 0; i < config.recipients(); i++) {
-      r.add(BenchUser.create(new Random(random.nextLong())));
+      r.add(WalletUser.create(new Random(random.nextLong())));
     }
-    List<BenchUser> s = new ArrayList<>();
+    List<WalletUser> s = new ArrayList<>();
     for (int i = 0; i < config.senders(); i++) {
-      s.add(BenchUser.create(new Random(random.nextLong())));
+      s.add(WalletUser.create(new Random(random.nextLong())));
     }
     this.recipients = List.copyOf(r);
     this.senders = List.copyOf(s);
     // Only recipients need an account (the relay checks the receiver); senders are registered too,
     // as every real messenger user is, and to give the relay a realistic number of mailboxes.
-    List<BenchUser> everyone = new ArrayList<>(recipients);
+    List<WalletUser> everyone = new ArrayList<>(recipients);
     everyone.addAll(senders);
     RelayClient.parallel(everyone, 8, u -> {
       relay.signUp(u);

@@ -4,6 +4,7 @@ import dev.dm3relay.protocol.json.CanonicalJson;
 import dev.dm3relay.protocol.json.Json;
 import dev.dm3relay.protocol.model.EncryptionEnvelope;
 import dev.dm3relay.protocol.sender.EnvelopeBuilder;
+import dev.dm3relay.protocol.sender.WalletUser;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,13 +23,13 @@ import java.util.concurrent.Future;
  */
 public final class EnvelopeFactory {
 
-  private final List<BenchUser> senders;
-  private final List<BenchUser> recipients;
+  private final List<WalletUser> senders;
+  private final List<WalletUser> recipients;
   private final byte[] deliveryServiceKey;
   private final String runId;
   private final int textLength;
 
-  public EnvelopeFactory(List<BenchUser> senders, List<BenchUser> recipients, byte[] deliveryServiceKey, String runId, int targetEnvelopeBytes) {
+  public EnvelopeFactory(List<WalletUser> senders, List<WalletUser> recipients, byte[] deliveryServiceKey, String runId, int targetEnvelopeBytes) {
     if (senders.isEmpty() || recipients.isEmpty()) {
       throw new IllegalArgumentException("need at least one sender and one recipient");
     }
@@ -83,7 +84,7 @@ public final class EnvelopeFactory {
     return textLength;
   }
 
-  private PreparedEnvelope build(BenchUser from, int senderIndex, BenchUser to, int recipientIndex, String text, long timestamp) {
+  private PreparedEnvelope build(WalletUser from, int senderIndex, WalletUser to, int recipientIndex, String text, long timestamp) {
     EncryptionEnvelope envelope =
         EnvelopeBuilder.textMessage(
             from.name(), to.name(), text, timestamp, from.keys().signing(), to.keys().encryption().publicKey(), deliveryServiceKey);
@@ -109,8 +110,8 @@ public final class EnvelopeFactory {
    * length, so a binary search over it finds the edge.
    */
   private int calibrate(int target) {
-    BenchUser from = senders.get(0);
-    BenchUser to = recipients.get(0);
+    WalletUser from = senders.get(0);
+    WalletUser to = recipients.get(0);
     // probe with the longest sequence number and a real timestamp: a few more plaintext bytes can
     // cross a padding block and add 2 KB to the envelope
     long probe = 999_999_999L;

@@ -1,5 +1,6 @@
 package dev.dm3relay.load;
 
+import dev.dm3relay.protocol.sender.WalletUser;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -36,7 +37,7 @@ public final class LiveListeners implements AutoCloseable {
   private volatile boolean closing;
 
   /** Connects and authenticates every recipient; fails if one is not authorized within the timeout. */
-  public LiveListeners(URI wsBase, List<BenchUser> recipients, List<String> tokens, Duration timeout) {
+  public LiveListeners(URI wsBase, List<WalletUser> recipients, List<String> tokens, Duration timeout) {
     BenchConfig.requireLocalUnlessAllowed(wsBase);
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     URI endpoint = URI.create(wsBase + "/socket.io/?EIO=4&transport=websocket");

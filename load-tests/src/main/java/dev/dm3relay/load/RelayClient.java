@@ -3,6 +3,7 @@ package dev.dm3relay.load;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dm3relay.protocol.crypto.Ed25519;
 import dev.dm3relay.protocol.json.Json;
+import dev.dm3relay.protocol.sender.WalletUser;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -41,12 +42,12 @@ public final class RelayClient {
     return Base64.getDecoder().decode(inner.get("publicEncryptionKey").textValue());
   }
 
-  public void signUp(BenchUser user) {
+  public void signUp(WalletUser user) {
     call("POST", "/profile/" + user.name(), user.profile().canonical(), null, 200);
   }
 
   /** The session token of {@code user}: challenge, Ed25519 signature over it, token. */
-  public String login(BenchUser user) {
+  public String login(WalletUser user) {
     String challenge = Json.parse(call("GET", "/auth/" + user.name(), null, null, 200)).textValue();
     String signature =
         Base64.getEncoder().encodeToString(Ed25519.sign(user.keys().signing().privateKey(), challenge.getBytes(StandardCharsets.UTF_8)));

@@ -8,6 +8,7 @@ import dev.dm3relay.protocol.delivery.DeliveryService;
 import dev.dm3relay.protocol.delivery.DeliveryServiceIdentity;
 import dev.dm3relay.protocol.delivery.OpenedEnvelope;
 import dev.dm3relay.protocol.json.Json;
+import dev.dm3relay.protocol.sender.WalletUser;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.HashSet;
@@ -27,8 +28,8 @@ class EnvelopeFactoryTest {
   void envelopesOpenAtTheDeliveryServiceWithTheirRoutingAndTargetSize() {
     DeliveryServiceIdentity ds = DeliveryServiceIdentity.generate(new SecureRandom());
     Random random = new Random(42);
-    List<BenchUser> senders = List.of(BenchUser.create(random), BenchUser.create(random));
-    List<BenchUser> recipients = List.of(BenchUser.create(random), BenchUser.create(random), BenchUser.create(random));
+    List<WalletUser> senders = List.of(WalletUser.create(random), WalletUser.create(random));
+    List<WalletUser> recipients = List.of(WalletUser.create(random), WalletUser.create(random), WalletUser.create(random));
     EnvelopeFactory factory = new EnvelopeFactory(senders, recipients, ds.encryption().publicKey(), "test", 6144);
 
     List<PreparedEnvelope> envelopes = factory.generate(0, 12, 2);

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dm3relay.node.TestClient.Submission;
-import dev.dm3relay.node.TestClient.User;
 import dev.dm3relay.node.delivery.IdentityStore;
 import dev.dm3relay.node.store.EmbeddedCassandraExtension;
 import dev.dm3relay.protocol.delivery.DeliveryServiceIdentity;
 import dev.dm3relay.protocol.json.Json;
+import dev.dm3relay.protocol.sender.WalletUser;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -110,8 +110,8 @@ class ClusterFailureTest {
   @Test
   @Order(1)
   void aSocketOnOneNodeGetsAMessageStoredOnAnotherAndSubmittedToTheThird() throws Exception {
-    User receiver = User.create();
-    User sender = User.create();
+    WalletUser receiver = WalletUser.create();
+    WalletUser sender = WalletUser.create();
     assertEquals(200, TestClient.register(nodes.get(0).baseUrl(), receiver).statusCode());
     int b = ownerOf(receiver.address());
     int a = (b + 1) % NODES;
@@ -135,9 +135,9 @@ class ClusterFailureTest {
   void aLargeMailboxIsListedThroughAnotherNode() throws Exception {
     // 2,000 index entries are ~400 KB: more than Artery's ordinary 256 KiB frame, so the list
     // reply crosses nodes on the large-message lane.
-    User receiver = User.create();
+    WalletUser receiver = WalletUser.create();
     // two conversations: the incoming window holds up to 1001 envelopes of each
-    List<User> twoSenders = List.of(User.create(), User.create());
+    List<WalletUser> twoSenders = List.of(WalletUser.create(), WalletUser.create());
     assertEquals(200, TestClient.register(nodes.get(0).baseUrl(), receiver).statusCode());
     int owner = ownerOf(receiver.address());
     int other = (owner + 1) % NODES;
@@ -176,7 +176,7 @@ class ClusterFailureTest {
     private final ExecutorService workers = Executors.newFixedThreadPool(8);
     private final Thread pacer;
 
-    SteadyLoad(List<User> senders, List<User> receivers, int perSecond) {
+    SteadyLoad(List<WalletUser> senders, List<WalletUser> receivers, int perSecond) {
       pacer =
           new Thread(
               () -> {
@@ -195,8 +195,8 @@ class ClusterFailureTest {
                   }
                   next += interval;
                   int i = n++;
-                  User from = senders.get(i % senders.size());
-                  User to = receivers.get((i / senders.size()) % receivers.size());
+                  WalletUser from = senders.get(i % senders.size());
+                  WalletUser to = receivers.get((i / senders.size()) % receivers.size());
                   RelayProcess node = nodes.get(i % nodes.size());
                   workers.submit(() -> submit(node, from, to, i));
                 }
@@ -209,7 +209,7 @@ class ClusterFailureTest {
      * Like a client behind a load balancer: a refused connection (the node is down, the request
      * never reached it) goes to the next node; anything the relay answered counts as it is.
      */
-    private void submit(RelayProcess first, User from, User to, int i) {
+    private void submit(RelayProcess first, WalletUser from, WalletUser to, int i) {
       sent.incrementAndGet();
       Submission submission = TestClient.envelope(from, to, identity.encryption().publicKey(), "load " + i);
       int start = nodes.indexOf(first);
@@ -248,13 +248,13 @@ class ClusterFailureTest {
   @Test
   @Order(2)
   void killingANodeAndRestartingAllLosesNoAcceptedEnvelope() throws Exception {
-    List<User> receivers = new ArrayList<>();
-    List<User> senders = new ArrayList<>();
+    List<WalletUser> receivers = new ArrayList<>();
+    List<WalletUser> senders = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
-      User r = User.create();
+      WalletUser r = WalletUser.create();
       assertEquals(200, TestClient.register(nodes.get(i % NODES).baseUrl(), r).statusCode());
       receivers.add(r);
-      senders.add(User.create());
+      senders.add(WalletUser.create());
     }
     long started = System.currentTimeMillis();
     long killedAt;
@@ -285,7 +285,7 @@ class ClusterFailureTest {
     }
 
     int accepted = 0;
-    for (User receiver : receivers) {
+    for (WalletUser receiver : receivers) {
       List<String> expected = load.acceptedByReceiver.getOrDefault(receiver.address(), List.of());
       accepted += expected.size();
       String base = nodes.get(0).baseUrl();

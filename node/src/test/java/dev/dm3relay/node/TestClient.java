@@ -1,21 +1,16 @@
 package dev.dm3relay.node;
 
 import dev.dm3relay.protocol.crypto.Ed25519;
-import dev.dm3relay.protocol.crypto.Ethereum;
 import dev.dm3relay.protocol.json.Json;
 import dev.dm3relay.protocol.model.EncryptionEnvelope;
-import dev.dm3relay.protocol.model.SignedUserProfile;
-import dev.dm3relay.protocol.model.UserProfile;
-import dev.dm3relay.protocol.profile.ProfileKeys;
-import dev.dm3relay.protocol.profile.ProfileSignature;
 import dev.dm3relay.protocol.sender.EnvelopeBuilder;
+import dev.dm3relay.protocol.sender.WalletUser;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -26,24 +21,6 @@ public final class TestClient {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private TestClient() {}
-
-  /** A user: wallet, derived keys, signed profile, and the {@code <address>.addr.dm3.eth} name. */
-  public record User(byte[] wallet, String address, String name, ProfileKeys keys, SignedUserProfile profile) {
-    public static User create() {
-      SecureRandom random = new SecureRandom();
-      byte[] wallet = new byte[32];
-      random.nextBytes(wallet);
-      wallet[0] &= 0x7f; // stay below the secp256k1 order
-      String address = Ethereum.addressOf(wallet);
-      ProfileKeys keys = ProfileKeys.forWallet(wallet, ProfileKeys.DEFAULT_NONCE);
-      UserProfile profile =
-          new UserProfile(
-              Base64.getEncoder().encodeToString(keys.encryption().publicKey()),
-              Base64.getEncoder().encodeToString(keys.signing().publicKey()),
-              List.of("ds.dm3.eth"));
-      return new User(wallet, address, address.toLowerCase() + ".addr.dm3.eth", keys, ProfileSignature.sign(wallet, profile));
-    }
-  }
 
   /** What a submission produced: the JSON-RPC body and the hash the receiver acks it by. */
   public record Submission(String requestBody, String ackHash) {}
@@ -63,12 +40,12 @@ public final class TestClient {
     return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
   }
 
-  public static HttpResponse<String> register(String baseUrl, User user) throws IOException, InterruptedException {
+  public static HttpResponse<String> register(String baseUrl, WalletUser user) throws IOException, InterruptedException {
     return send(baseUrl, "POST", "/profile/" + user.name(), user.profile().canonical(), null);
   }
 
   /** The challenge flow: returns a session token, or throws with the relay's answer. */
-  public static String login(String baseUrl, User user) throws IOException, InterruptedException {
+  public static String login(String baseUrl, WalletUser user) throws IOException, InterruptedException {
     HttpResponse<String> challenge = send(baseUrl, "GET", "/auth/" + user.name(), null, null);
     if (challenge.statusCode() != 200) {
       throw new IOException("challenge: " + challenge.statusCode() + " " + challenge.body());
@@ -85,7 +62,7 @@ public final class TestClient {
   }
 
   /** A signed, encrypted envelope from {@code from} to {@code to} for the relay's encryption key. */
-  public static Submission envelope(User from, User to, byte[] relayEncryptionKey, String text) {
+  public static Submission envelope(WalletUser from, WalletUser to, byte[] relayEncryptionKey, String text) {
     EncryptionEnvelope envelope =
         EnvelopeBuilder.textMessage(
             from.name(), to.name(), text, System.currentTimeMillis(), from.keys().signing(), to.keys().encryption().publicKey(), relayEncryptionKey);
@@ -93,7 +70,7 @@ public final class TestClient {
   }
 
   /** The ack hashes of the receiver's incoming envelopes (as returned, duplicates included). */
-  public static List<String> incomingHashes(String baseUrl, User user, String token) throws IOException, InterruptedException {
+  public static List<String> incomingHashes(String baseUrl, WalletUser user, String token) throws IOException, InterruptedException {
     HttpResponse<String> incoming = send(baseUrl, "GET", "/delivery/messages/incoming/" + user.name(), null, token);
     if (incoming.statusCode() != 200) {
       throw new IOException("incoming: " + incoming.statusCode() + " " + incoming.body());

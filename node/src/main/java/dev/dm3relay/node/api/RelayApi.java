@@ -106,20 +106,24 @@ public final class RelayApi extends AllDirectives {
   }
 
   public Route routes() {
-    return respondWithHeaders(
-        CORS,
+    // JSON even when Pekko HTTP's own request-timeout answers (its default body is plain text)
+    return withRequestTimeoutResponse(
+        Responses::timedOut,
         () ->
-            handleExceptions(
-                exceptions(),
+            respondWithHeaders(
+                CORS,
                 () ->
-                    handleRejections(
-                        rejections(),
+                    handleExceptions(
+                        exceptions(),
                         () ->
-                            concat(
-                                preflight(),
-                                extraRoutes,
-                                path("hello", () -> get(() -> complete(Responses.text(StatusCodes.OK, "Hello DM3")))),
-                                admission.admit(() -> handleExceptions(exceptions(), this::apiRoutes))))));
+                            handleRejections(
+                                rejections(),
+                                () ->
+                                    concat(
+                                        preflight(),
+                                        extraRoutes,
+                                        path("hello", () -> get(() -> complete(Responses.text(StatusCodes.OK, "Hello DM3")))),
+                                        admission.admit(() -> handleExceptions(exceptions(), this::apiRoutes)))))));
   }
 
   /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dm3relay.protocol.json.Json;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -63,6 +64,14 @@ public final class Responses {
 
   public static HttpResponse unauthorized() {
     return error(StatusCodes.UNAUTHORIZED, ErrorCode.UNAUTHORIZED, "Unauthorized");
+  }
+
+  /**
+   * Pekko HTTP's answer when a request outlives {@code pekko.http.server.request-timeout}; its own
+   * is a plain-text 503. Only a node too busy to run its own timeouts (ask-timeout) gets here.
+   */
+  public static HttpResponse timedOut(HttpRequest request) {
+    return error(StatusCodes.SERVICE_UNAVAILABLE, ErrorCode.RESOURCE_UNAVAILABLE, "The relay did not answer in time, try again");
   }
 
   public static HttpResponse unavailable(String what) {

@@ -7,6 +7,7 @@ import static java.lang.System.Logger.Level.WARNING;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dm3relay.protocol.json.CanonicalJson;
 import dev.dm3relay.protocol.json.Json;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -507,23 +508,6 @@ final class EngineIoSession implements LiveSocket {
 
   /** UTF-8 length without encoding: the limits are in bytes, as Engine.IO's are. */
   static long utf8Length(CharSequence s) {
-    long bytes = 0;
-    int n = s.length();
-    for (int i = 0; i < n; i++) {
-      char c = s.charAt(i);
-      if (c < 0x80) {
-        bytes += 1;
-      } else if (c < 0x800) {
-        bytes += 2;
-      } else if (Character.isHighSurrogate(c)
-          && i + 1 < n
-          && Character.isLowSurrogate(s.charAt(i + 1))) {
-        bytes += 4;
-        i++;
-      } else {
-        bytes += 3;
-      }
-    }
-    return bytes;
+    return CanonicalJson.utf8Length(s);
   }
 }

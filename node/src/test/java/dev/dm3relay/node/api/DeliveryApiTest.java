@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dm3relay.node.Relay;
 import dev.dm3relay.node.TestClient;
-import dev.dm3relay.node.TestClient.User;
 import dev.dm3relay.node.TestRelays;
 import dev.dm3relay.node.store.EmbeddedCassandraExtension;
 import dev.dm3relay.protocol.json.Json;
+import dev.dm3relay.protocol.sender.WalletUser;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +29,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class DeliveryApiTest {
 
   private static Relay relay;
-  private static User alice;
-  private static User bob;
+  private static WalletUser alice;
+  private static WalletUser bob;
 
   @BeforeAll
   static void start() throws Exception {
@@ -41,9 +41,9 @@ class DeliveryApiTest {
                 "dm3relay.api.size-limit", 20000,
                 "dm3relay.metrics.collection-interval", "1s",
                 "dm3relay.metrics.flush-interval", "200ms"));
-    alice = User.create();
-    bob = User.create();
-    for (User user : List.of(alice, bob)) {
+    alice = WalletUser.create();
+    bob = WalletUser.create();
+    for (WalletUser user : List.of(alice, bob)) {
       assertEquals(200, TestClient.register(relay.baseUrl(), user).statusCode());
     }
   }
@@ -59,11 +59,11 @@ class DeliveryApiTest {
     return TestClient.send(relay.baseUrl(), method, path, body, token);
   }
 
-  private static String login(User user) throws Exception {
+  private static String login(WalletUser user) throws Exception {
     return TestClient.login(relay.baseUrl(), user);
   }
 
-  private static String envelope(User from, User to, String text) {
+  private static String envelope(WalletUser from, WalletUser to, String text) {
     return TestClient.envelope(from, to, relay.identity().encryption().publicKey(), text).requestBody();
   }
 

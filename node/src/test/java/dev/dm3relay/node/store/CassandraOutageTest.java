@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dm3relay.node.Relay;
 import dev.dm3relay.node.RelayConfig;
-import dev.dm3relay.node.TestClient;
 import dev.dm3relay.node.TestClient.Submission;
-import dev.dm3relay.node.TestClient.User;
+import dev.dm3relay.node.TestClient;
 import dev.dm3relay.node.TestRelays;
+import dev.dm3relay.protocol.sender.WalletUser;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,8 +35,8 @@ class CassandraOutageTest {
         TestRelays.start(cassandra.contactPoints(), Map.of("dm3relay.cassandra.keyspace", EmbeddedCassandraExtension.KEYSPACE))) {
       String base = relay.baseUrl();
       byte[] key = relay.identity().encryption().publicKey();
-      User receiver = User.create();
-      User sender = User.create();
+      WalletUser receiver = WalletUser.create();
+      WalletUser sender = WalletUser.create();
       assertEquals(200, TestClient.register(base, receiver).statusCode());
       Submission before = TestClient.envelope(sender, receiver, key, "before the outage");
       assertEquals(200, TestClient.send(base, "POST", "/rpc", before.requestBody(), null).statusCode());

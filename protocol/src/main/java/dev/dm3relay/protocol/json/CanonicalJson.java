@@ -119,7 +119,7 @@ public final class CanonicalJson {
   }
 
   /** UTF-8 length of a Java string without encoding it; lone surrogates count as U+FFFD (3). */
-  public static int utf8Length(String s) {
+  public static int utf8Length(CharSequence s) {
     int bytes = 0;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
