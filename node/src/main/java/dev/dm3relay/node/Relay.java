@@ -27,7 +27,11 @@ import dev.dm3relay.node.live.LiveConfig;
 import dev.dm3relay.node.live.LiveConnections;
 import dev.dm3relay.node.live.SocketAuthenticator;
 import dev.dm3relay.node.live.SocketIoRoute;
+import dev.dm3relay.node.ens.PublishedProfiles;
+import dev.dm3relay.node.http.HttpServer;
 import dev.dm3relay.node.mailbox.CassandraEnvelopeBodies;
+import dev.dm3relay.node.mailbox.ListingSettings;
+import dev.dm3relay.node.registration.ProfileRegistrations;
 import dev.dm3relay.node.mailbox.MailboxService;
 import dev.dm3relay.node.mailbox.MailboxSettings;
 import dev.dm3relay.node.mailbox.Mailboxes;
@@ -53,8 +57,6 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
-import org.apache.pekko.http.javadsl.Http;
-import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.stream.connectors.cassandra.CassandraSessionSettings;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
 import org.slf4j.Logger;
@@ -70,7 +72,7 @@ public final class Relay implements AutoCloseable {
 
   private final CassandraStorage storage;
   private final ActorSystem<Void> system;
-  private final ServerBinding binding;
+  private final HttpServer.Binding binding;
   private final DeliveryServiceIdentity identity;
   private final ApiSettings settings;
   private final CassandraDeliveryMetrics metrics;
@@ -81,7 +83,7 @@ public final class Relay implements AutoCloseable {
   private Relay(
       CassandraStorage storage,
       ActorSystem<Void> system,
-      ServerBinding binding,
+      HttpServer.Binding binding,
       DeliveryServiceIdentity identity,
       ApiSettings settings,
       CassandraDeliveryMetrics metrics,
@@ -102,12 +104,23 @@ public final class Relay implements AutoCloseable {
   /** Starts a relay node and returns once its HTTP port is bound. */
   public static Relay start(Config config) {
     ApiSettings settings = ApiSettings.from(config);
-    DeliveryServiceIdentity identity = IdentityStore.load(config);
-    CassandraStorage storage = CassandraStorage.start(CassandraSettings.from(config));
+    CassandraSettings cassandraSettings = CassandraSettings.from(config);
+    // Before anything touches the data dir (the identity file included): a second relay started on
+    // it at the same time must be refused before it can create or replace anything there.
+    Optional<AutoCloseable> lock = CassandraStorage.lockDataDir(cassandraSettings);
+    DeliveryServiceIdentity identity;
+    CassandraStorage storage;
+    try {
+      identity = IdentityStore.load(config);
+      storage = CassandraStorage.start(cassandraSettings, lock);
+    } catch (RuntimeException e) {
+      lock.ifPresent(Relay::closeQuietly);
+      throw e;
+    }
     ActorSystem<Void> system;
     try {
       Config httpLimits =
-          ConfigFactory.parseMap(Map.of("pekko.http.server.parsing.max-content-length", settings.bodyLimit()));
+          ConfigFactory.parseMap(Map.of("pekko.http.server.parsing.max-content-length", settings.maxBodyLimit()));
       Config systemConfig =
           httpLimits
               .withFallback(ClusterFormation.discoveryOverrides(config))
@@ -144,12 +157,12 @@ public final class Relay implements AutoCloseable {
     CassandraEnvelopeBodies bodies = new CassandraEnvelopeBodies(session, keyspace);
     Clock clock = Clock.systemUTC();
     Mailboxes mailboxes = Mailboxes.init(system, MailboxSettings.from(config), bodies, clock);
-    MailboxService mailboxService = new ShardedMailboxService(mailboxes);
+    MailboxService mailboxService = new ShardedMailboxService(mailboxes, ListingSettings.from(config), system);
 
     EphemeralKeyPool ephemeralKeys = new EphemeralKeyPool(4096);
     DeliveryService deliveryService = new DeliveryService(identity, ephemeralKeys);
-    NameResolver names =
-        NameResolvers.fromConfig(config.getString("dm3relay.ens.rpc"), EnsConfig.fromEnvironment(System.getenv()));
+    EnsConfig ensConfig = EnsConfig.fromEnvironment(System.getenv());
+    NameResolver names = NameResolvers.fromConfig(config.getString("dm3relay.ens.rpc"), ensConfig);
     SpamFilter spamFilter =
         NameResolvers.spamFilter(
             names,
@@ -158,14 +171,17 @@ public final class Relay implements AutoCloseable {
                     ? Optional.empty()
                     : Optional.of(SpamRules.fromJson(Json.parse(account.spamFilterRulesJson()))));
     // Pushes go through cluster pub-sub: the receiver's socket may be on another node.
+    LiveConfig liveConfig = LiveConfig.from(config, (int) Math.min(Integer.MAX_VALUE, settings.maxBodyLimit()));
     LiveBridge bridge = LiveBridge.create(system);
-    LiveConnections live = new LiveConnections(bridge);
+    LiveConnections live = new LiveConnections(bridge, liveConfig);
     bridge.start(system, live);
     Submissions submissions =
         new Submissions(
             deliveryService, settings::sizeLimit, names, mailboxService, spamFilter, bridge, probe::reachable, clock);
     Sessions sessions =
         new Sessions(identity.jwt(), names, mailboxService, new CassandraChallengeLedger(session, keyspace), clock);
+    ProfileRegistrations registrations =
+        new ProfileRegistrations(names, mailboxService, sessions, PublishedProfiles.of(names, ensConfig));
 
     Config metricsConfig = config.getConfig("dm3relay.metrics");
     CassandraDeliveryMetrics metrics =
@@ -174,14 +190,21 @@ public final class Relay implements AutoCloseable {
     Duration flushEvery = metricsConfig.getDuration("flush-interval");
     system.scheduler().scheduleAtFixedRate(flushEvery, flushEvery, metrics::flush, system.executionContext());
 
-    LiveConfig liveConfig = LiveConfig.defaults().withMaxPayloadBytes((int) Math.min(Integer.MAX_VALUE, settings.bodyLimit()));
     var socketRoute =
         SocketIoRoute.create(live, socketAuthenticator(sessions), socketEvents(submissions), liveConfig);
     RelayApi api =
-        new RelayApi(settings, identity, submissions, sessions, mailboxService, names, metrics, clock, socketRoute);
-    ServerBinding binding =
-        join(Http.get(system).newServerAt(settings.host(), settings.port()).bind(api.routes()), startTimeout)
-            .addToCoordinatedShutdown(Duration.ofSeconds(10), system);
+        new RelayApi(settings, identity, submissions, sessions, registrations, mailboxService, names, metrics, clock, socketRoute);
+    HttpServer.Binding binding =
+        join(
+            HttpServer.bind(
+                system,
+                settings.host(),
+                settings.port(),
+                api.routes(),
+                new HttpServer.Limits(settings.requestReadTimeout(), liveConfig.maxPayloadBytes()),
+                api.admission()::inFlight,
+                Duration.ofSeconds(10)),
+            startTimeout);
     HttpReadinessCheck.Serving serving = HttpReadinessCheck.ID.get(Adapter.toClassic(system));
     serving.set(true);
     CoordinatedShutdown.get(system)
@@ -219,11 +242,13 @@ public final class Relay implements AutoCloseable {
         return CompletableFuture.completedFuture(Optional.empty());
       }
       return sessions
-          .authorize(normalized, Optional.of("Bearer " + token))
+          .authorizeToken(normalized, token)
           .thenApply(
               outcome ->
-                  outcome instanceof Sessions.Outcome.Granted<MailboxService.Account> granted
-                      ? Optional.of(granted.value().address())
+                  outcome instanceof Sessions.Outcome.Granted<Sessions.Session> granted
+                      ? Optional.of(
+                          new SocketAuthenticator.Authorized(
+                              granted.value().account().address(), granted.value().expiresAtSeconds()))
                       : Optional.empty());
     };
   }
@@ -316,6 +341,14 @@ public final class Relay implements AutoCloseable {
       }
     }
     storage.close();
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      log.warn("releasing {} failed: {}", closeable, e.toString());
+    }
   }
 
   private static void awaitTermination(ActorSystem<?> system, Duration timeout) {

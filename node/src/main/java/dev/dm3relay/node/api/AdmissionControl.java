@@ -92,10 +92,12 @@ public final class AdmissionControl extends AllDirectives {
   }
 
   static HttpResponse overloaded() {
-    return Responses.error(
-            StatusCodes.SERVICE_UNAVAILABLE,
-            ErrorCode.RESOURCE_UNAVAILABLE,
-            "The relay is at capacity, try again in a moment")
+    return busy("The relay is at capacity, try again in a moment");
+  }
+
+  /** A 503 that tells the client to come back in a second. */
+  static HttpResponse busy(String message) {
+    return Responses.error(StatusCodes.SERVICE_UNAVAILABLE, ErrorCode.RESOURCE_UNAVAILABLE, message)
         .addHeader(RawHeader.create("Retry-After", "1"));
   }
 }

@@ -11,6 +11,9 @@ import java.time.Duration;
  * @param sizeLimit maximum dm3 size of a submitted envelope, in bytes
  * @param messageTtlDays days a buffered envelope is kept unacknowledged; 0 keeps it until acknowledged
  * @param maxInFlight API requests one node works on at once before it answers 503 (0: no limit)
+ * @param requestReadTimeout how long a request may take to arrive whole, headers and body: from its
+ *     first byte (or the connection's opening) to its last; beyond it the connection is closed
+ * @param maxMessagesPerMailbox the mailbox quota, which bounds what one acknowledgement may name
  */
 public record ApiSettings(
     String host,
@@ -19,7 +22,9 @@ public record ApiSettings(
     long sizeLimit,
     long messageTtlDays,
     Duration askTimeout,
-    int maxInFlight) {
+    int maxInFlight,
+    Duration requestReadTimeout,
+    int maxMessagesPerMailbox) {
 
   public static ApiSettings from(Config config) {
     Config api = config.getConfig("dm3relay.api");
@@ -42,8 +47,20 @@ public record ApiSettings(
     if (maxInFlight < 0) {
       throw new IllegalArgumentException("MAX_IN_FLIGHT must be 0 (no limit) or more");
     }
+    Duration readTimeout = api.getDuration("request-read-timeout");
+    if (readTimeout.isNegative() || readTimeout.isZero()) {
+      throw new IllegalArgumentException("REQUEST_READ_TIMEOUT must be positive");
+    }
     return new ApiSettings(
-        host, port, stripTrailingSlash(publicUrl), sizeLimit, ttlDays, api.getDuration("ask-timeout"), maxInFlight);
+        host,
+        port,
+        stripTrailingSlash(publicUrl),
+        sizeLimit,
+        ttlDays,
+        api.getDuration("ask-timeout"),
+        maxInFlight,
+        readTimeout,
+        config.getInt("dm3relay.mailbox.max-messages"));
   }
 
   /** {@code messageTTL} as the reference reports it: milliseconds (README, protocol choice 3). */
@@ -58,6 +75,20 @@ public record ApiSettings(
    */
   public long bodyLimit() {
     return 2 * sizeLimit + 64 * 1024;
+  }
+
+  /**
+   * Largest acknowledgement body: one sync may name every message of a full mailbox, each entry a
+   * sender name of up to 255 bytes (escaped, so up to six characters a byte at worst is not worth
+   * allowing; 512 bytes an entry covers real names) and a 66-character hash.
+   */
+  public long ackBodyLimit() {
+    return (long) maxMessagesPerMailbox * 512 + 64 * 1024;
+  }
+
+  /** The largest body any route takes: the HTTP parser's limit. */
+  public long maxBodyLimit() {
+    return Math.max(bodyLimit(), ackBodyLimit());
   }
 
   private static String stripTrailingSlash(String url) {

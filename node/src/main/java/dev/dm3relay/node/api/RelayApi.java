@@ -31,7 +31,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import dev.dm3relay.node.registration.ProfileRegistrations;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
+import scala.concurrent.duration.FiniteDuration;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpCharsets;
@@ -72,6 +79,12 @@ public final class RelayApi extends AllDirectives {
   private static final Set<String> AUTH_BODY_FIELDS = Set.of("signature", "challenge");
   private static final Set<String> ACK_BODY_FIELDS = Set.of("acknowledgements");
 
+  /**
+   * Hashes the relay accepts are 66 characters; a longer one can name nothing. (Envelopes stored
+   * before hashes were checked may carry other lengths, so this is a bound, not the format.)
+   */
+  private static final int MAX_ACK_HASH_LENGTH = 130;
+
   private final ApiSettings settings;
   private final DeliveryServiceIdentity identity;
   private final Submissions submissions;
@@ -82,12 +95,14 @@ public final class RelayApi extends AllDirectives {
   private final Clock clock;
   private final Route extraRoutes;
   private final AdmissionControl admission;
+  private final ProfileRegistrations registrations;
 
   public RelayApi(
       ApiSettings settings,
       DeliveryServiceIdentity identity,
       Submissions submissions,
       Sessions sessions,
+      ProfileRegistrations registrations,
       MailboxService mailboxes,
       NameResolver names,
       DeliveryMetrics metrics,
@@ -97,6 +112,7 @@ public final class RelayApi extends AllDirectives {
     this.identity = identity;
     this.submissions = submissions;
     this.sessions = sessions;
+    this.registrations = registrations;
     this.mailboxes = mailboxes;
     this.names = names;
     this.metrics = metrics;
@@ -123,7 +139,13 @@ public final class RelayApi extends AllDirectives {
                                         preflight(),
                                         extraRoutes,
                                         path("hello", () -> get(() -> complete(Responses.text(StatusCodes.OK, "Hello DM3")))),
-                                        admission.admit(() -> handleExceptions(exceptions(), this::apiRoutes)))))));
+                                        // The whole body first, under a deadline, and only then a slot: a
+                                        // client that is still sending (or drips its body) holds a
+                                        // connection, never one of the node's MAX_IN_FLIGHT slots.
+                                        toStrictEntity(
+                                            FiniteDuration.create(settings.requestReadTimeout().toMillis(), TimeUnit.MILLISECONDS),
+                                            settings.maxBodyLimit(),
+                                            () -> admission.admit(() -> handleExceptions(exceptions(), this::apiRoutes))))))));
   }
 
   /**
@@ -132,7 +154,7 @@ public final class RelayApi extends AllDirectives {
    */
   private Route apiRoutes() {
     return concat(
-        path("rpc", () -> post(() -> body(this::rpc))),
+        path("rpc", () -> post(() -> body(settings.bodyLimit(), this::rpc))),
         pathPrefix("auth", () -> path(segment(), this::authRoutes)),
         pathPrefix("profile", () -> path(segment(), this::profileRoutes)),
         pathPrefix("delivery", this::deliveryRoutes),
@@ -207,6 +229,8 @@ public final class RelayApi extends AllDirectives {
     String message = rejected.message();
     return switch (rejected.refusal()) {
       case MALFORMED_JSON -> Responses.error(StatusCodes.BAD_REQUEST, ErrorCode.PARSE_ERROR, message);
+      case MESSAGE_HASH_MISMATCH -> Responses.error(StatusCodes.BAD_REQUEST, ErrorCode.INVALID_INPUT, message);
+      case SENDER_SHARE_FULL -> Responses.error(StatusCodes.BAD_REQUEST, ErrorCode.LIMIT_EXCEEDED, message);
       case INVALID_SCHEMA -> Responses.referenceError(StatusCodes.BAD_REQUEST, "invalid schema", ErrorCode.INVALID_PARAMS, message);
       case TOO_LARGE -> Responses.error(StatusCodes.BAD_REQUEST, ErrorCode.TOO_BIG, message);
       case CANNOT_DECRYPT, INVALID_DELIVERY_INFORMATION, RECEIVER_KEY_INVALID ->
@@ -256,7 +280,7 @@ public final class RelayApi extends AllDirectives {
   private Route authRoutes(String rawName) {
     return concat(
         get(() -> completeWith(withName(rawName, this::challenge))),
-        post(() -> body(text -> withName(rawName, name -> login(name, text)))));
+        post(() -> body(settings.bodyLimit(), text -> withName(rawName, name -> login(name, text)))));
   }
 
   private CompletionStage<HttpResponse> challenge(String name) {
@@ -300,7 +324,12 @@ public final class RelayApi extends AllDirectives {
   private Route profileRoutes(String rawName) {
     return concat(
         get(() -> completeWith(withName(rawName, this::getProfile))),
-        post(() -> body(text -> withName(rawName, name -> submitProfile(name, text)))));
+        post(
+            () ->
+                optionalHeaderValueByName(
+                    "Authorization",
+                    header ->
+                        body(settings.bodyLimit(), text -> withName(rawName, name -> submitProfile(name, text, header))))));
   }
 
   private CompletionStage<HttpResponse> getProfile(String name) {
@@ -322,31 +351,44 @@ public final class RelayApi extends AllDirectives {
         .exceptionally(failure -> unavailable("name resolution or storage", failure));
   }
 
-  private CompletionStage<HttpResponse> submitProfile(String name, String body) {
+  /** The reference's answers, plus 409 for a replacement without proof (README, protocol choice 11). */
+  private CompletionStage<HttpResponse> submitProfile(String name, String body, Optional<String> authorization) {
     SignedUserProfile profile;
     try {
       profile = SignedUserProfile.fromJson(Json.parse(body));
     } catch (MalformedJsonException | SchemaException e) {
       return done(Responses.referenceError(StatusCodes.BAD_REQUEST, "invalid schema", ErrorCode.INVALID_PARAMS, e.getMessage()));
     }
-    return names
-        .resolveAddress(name)
-        .thenCompose(
-            address -> {
-              if (address.isEmpty()) {
-                return done(unresolvable("could not submit profile for " + name + ". Unable to resolve address"));
+    return registrations
+        .register(name, profile, authorization.flatMap(Sessions::bearerToken))
+        .thenApply(
+            result -> {
+              if (result instanceof ProfileRegistrations.Result.Registered registered) {
+                return Responses.jsonString(registered.receipt());
               }
-              if (!ProfileSignature.isSignedBy(profile, address.get())) {
-                ObjectNode refusal = Json.newObject();
-                refusal.put("message", "Couldn't store profile");
-                refusal.put("error", "the profile signature is not by " + address.get());
-                return done(Responses.referenceError(StatusCodes.BAD_REQUEST, refusal, ErrorCode.INVALID_INPUT, null));
+              if (result instanceof ProfileRegistrations.Result.Unresolvable) {
+                return unresolvable("could not submit profile for " + name + ". Unable to resolve address");
               }
-              return mailboxes
-                  .registerProfile(address.get(), profile, clock.millis())
-                  .thenApply(account -> Responses.jsonString(sessions.profileToken(account.address())));
+              if (result instanceof ProfileRegistrations.Result.NotSignedByAddress bad) {
+                return couldNotStore(StatusCodes.BAD_REQUEST, "the profile signature is not by " + bad.address(), ErrorCode.INVALID_INPUT);
+              }
+              if (result instanceof ProfileRegistrations.Result.UnusableKeys unusable) {
+                return couldNotStore(StatusCodes.BAD_REQUEST, unusable.reason(), ErrorCode.INVALID_INPUT);
+              }
+              return couldNotStore(
+                  StatusCodes.CONFLICT,
+                  "this account has another profile: replacing it needs a session token of the account (log in"
+                      + " with its current key) or, on a relay with an Ethereum RPC, the profile its name publishes in ENS",
+                  ErrorCode.UNAUTHORIZED);
             })
         .exceptionally(failure -> unavailable("name resolution or storage", failure));
+  }
+
+  private static HttpResponse couldNotStore(StatusCode status, String why, ErrorCode code) {
+    ObjectNode refusal = Json.newObject();
+    refusal.put("message", "Couldn't store profile");
+    refusal.put("error", why);
+    return Responses.referenceError(status, refusal, code, null);
   }
 
   private HttpResponse unresolvable(String message) {
@@ -370,27 +412,60 @@ public final class RelayApi extends AllDirectives {
                     segment().slash("syncAcknowledgements"),
                     rawName ->
                         pathEndOrSingleSlash(
-                            () -> post(() -> authorized(rawName, account -> body(text -> acknowledge(account, text))))))));
+                            () -> post(() -> authorized(rawName, account -> body(settings.ackBodyLimit(), text -> acknowledge(account, text))))))));
   }
 
   private Route incoming(Account account) {
-    return completeWith(
-        mailboxes
-            .incoming(account.address())
-            .thenApply(list -> Responses.ok(jsonArray(list)))
-            .exceptionally(f -> unavailable("storage", f)));
+    return listing(mailboxes.incoming(account.address()));
   }
 
   private Route conversation(Account account, String rawContact) {
-    return completeWith(
-        withName(
-            rawContact,
-            contact ->
-                mailboxes
-                    .conversation(account.address(), EnsNames.conversationId(account.address(), contact))
-                    .thenApply(list -> Responses.ok(jsonArray(list)))
+    String contact;
+    try {
+      contact = EnsNames.normalize(rawContact);
+    } catch (InvalidNameException e) {
+      return complete(Responses.error(StatusCodes.BAD_REQUEST, ErrorCode.INVALID_PARAMS, "invalid name: " + e.getMessage()));
+    }
+    return listing(mailboxes.conversation(account.address(), EnsNames.conversationId(account.address(), contact)));
+  }
+
+  /**
+   * A JSON array of stored envelopes, streamed as the bodies are read: the first one is read
+   * before the status is sent (so that storage being down is still a 503), the rest while the
+   * client takes them. A node at its listing limit answers 503 with Retry-After.
+   */
+  private Route listing(CompletionStage<MailboxService.Listing> listing) {
+    return extractMaterializer(
+        materializer ->
+            completeWith(
+                listing
+                    .thenCompose(
+                        l -> {
+                          if (!(l instanceof MailboxService.Listing.Streaming streaming)) {
+                            return done(AdmissionControl.busy("The relay is serving too many mailbox fetches, try again in a moment"));
+                          }
+                          return streaming
+                              .envelopes()
+                              .prefixAndTail(1)
+                              .runWith(Sink.head(), materializer)
+                              .thenApply(
+                                  split -> {
+                                    Source<ByteString, NotUsed> body =
+                                        Source.from(split.first())
+                                            .concat(split.second())
+                                            .map(ByteString::fromString)
+                                            .intersperse(OPEN, COMMA, CLOSE);
+                                    return HttpResponse.create()
+                                        .withStatus(StatusCodes.OK)
+                                        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body));
+                                  });
+                        })
                     .exceptionally(f -> unavailable("storage", f))));
   }
+
+  private static final ByteString OPEN = ByteString.fromString("[");
+  private static final ByteString COMMA = ByteString.fromString(",");
+  private static final ByteString CLOSE = ByteString.fromString("]");
 
   private CompletionStage<HttpResponse> acknowledge(Account account, String body) {
     List<MailboxService.Ack> acks = new ArrayList<>();
@@ -403,6 +478,9 @@ public final class RelayApi extends AllDirectives {
       }
       for (int i = 0; i < list.size(); i++) {
         Acknowledgement ack = Acknowledgement.fromJson(list.get(i), "acknowledgements[" + i + "]");
+        if (ack.messageHash().length() > MAX_ACK_HASH_LENGTH) {
+          throw new SchemaException("acknowledgements[" + i + "].messageHash", "is longer than any message hash");
+        }
         String contact;
         try {
           contact = EnsNames.normalize(ack.contactAddress());
@@ -431,15 +509,15 @@ public final class RelayApi extends AllDirectives {
           } catch (InvalidNameException e) {
             return complete(Responses.unauthorized());
           }
-          CompletionStage<Outcome<Account>> check = sessions.authorize(name, header);
+          CompletionStage<Outcome<Sessions.Session>> check = sessions.authorize(name, header);
           return onComplete(
               check,
               result -> {
                 if (result.isFailure()) {
                   return complete(unavailable("name resolution or storage", result.failed().get()));
                 }
-                return result.get() instanceof Outcome.Granted<Account> granted
-                    ? inner.apply(granted.value())
+                return result.get() instanceof Outcome.Granted<Sessions.Session> granted
+                    ? inner.apply(granted.value().account())
                     : complete(Responses.unauthorized());
               });
         });
@@ -472,8 +550,8 @@ public final class RelayApi extends AllDirectives {
 
   // ---- plumbing -----------------------------------------------------------------------------
 
-  private Route body(Function<String, CompletionStage<HttpResponse>> handler) {
-    return withSizeLimit(settings.bodyLimit(), () -> entity(Unmarshaller.entityToString(), text -> completeWith(handler.apply(text))));
+  private Route body(long limit, Function<String, CompletionStage<HttpResponse>> handler) {
+    return withSizeLimit(limit, () -> entity(Unmarshaller.entityToString(), text -> completeWith(handler.apply(text))));
   }
 
   private Route completeWith(CompletionStage<HttpResponse> response) {
@@ -515,6 +593,10 @@ public final class RelayApi extends AllDirectives {
         .match(
             EntityStreamSizeException.class,
             e -> complete(Responses.error(StatusCodes.PAYLOAD_TOO_LARGE, ErrorCode.TOO_BIG, "request body is too large")))
+        .match(
+            java.util.concurrent.TimeoutException.class,
+            // toStrictEntity: the body did not arrive in time. The connection goes with the answer.
+            e -> complete(Responses.requestTimedOut()))
         .matchAny(
             e -> {
               log.error("Unhandled error in a route", e);

@@ -74,6 +74,12 @@ public final class Responses {
     return error(StatusCodes.SERVICE_UNAVAILABLE, ErrorCode.RESOURCE_UNAVAILABLE, "The relay did not answer in time, try again");
   }
 
+  /** 408 for a request whose body did not arrive in time; the connection is closed with it. */
+  public static HttpResponse requestTimedOut() {
+    return error(StatusCodes.REQUEST_TIMEOUT, ErrorCode.INVALID_REQUEST, "The request did not arrive in time")
+        .addHeader(org.apache.pekko.http.javadsl.model.headers.Connection.create("close"));
+  }
+
   public static HttpResponse unavailable(String what) {
     return error(StatusCodes.SERVICE_UNAVAILABLE, ErrorCode.RESOURCE_UNAVAILABLE, what + " is unavailable, try again");
   }

@@ -15,10 +15,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Authentication as the reference does it (§4.4), with two repairs: a challenge opens a session
- * once only and only for the name it was issued to, and the challenge signature is checked against
- * the profile registered at this relay (whose EIP-191 signature binds it to the address), so that
- * address-based names log in without a chain.
+ * Authentication as the reference does it (§4.4), with repairs: a challenge opens a session once
+ * only and only for the name it was issued to; the challenge signature is checked against the
+ * profile registered at this relay (whose EIP-191 signature binds it to the address), so that
+ * address-based names log in without a chain; and only such a login yields a token that opens the
+ * account. A session token is bound to the account's address and current signing key
+ * ({@link Jwt#issueSessionToken}), so it stops working when the profile's keys change; what
+ * {@code POST /profile} answers ({@link #registrationReceipt}) opens nothing, because a profile is
+ * public and posting it proves nothing about who holds its keys.
  */
 public final class Sessions {
 
@@ -35,6 +39,9 @@ public final class Sessions {
     this.ledger = ledger;
     this.clock = clock;
   }
+
+  /** An authorized request: the account, and when its token expires (epoch seconds). */
+  public record Session(Account account, long expiresAtSeconds) {}
 
   /** Outcome of a token check, a challenge or a login. */
   public sealed interface Outcome<T> {
@@ -70,21 +77,42 @@ public final class Sessions {
                                     .orElseGet(() -> new Outcome.UnknownAccount<>(normalizedName))));
   }
 
-  /**
-   * The reference's {@code checkToken}: the account exists and the bearer token was issued by this
-   * service for exactly this (normalised) name and is inside its lifetime.
-   */
-  public CompletionStage<Outcome<Account>> authorize(String normalizedName, Optional<String> authorizationHeader) {
+  /** {@link #authorizeToken} with the token of an {@code Authorization: Bearer} header. */
+  public CompletionStage<Outcome<Session>> authorize(String normalizedName, Optional<String> authorizationHeader) {
     Optional<String> token = authorizationHeader.flatMap(Sessions::bearer);
     if (token.isEmpty()) {
       return CompletableFuture.completedFuture(new Outcome.Refused<>("no bearer token"));
     }
-    try {
-      jwt.verifyAuthToken(token.get(), normalizedName, nowSeconds());
-    } catch (InvalidTokenException e) {
-      return CompletableFuture.completedFuture(new Outcome.Refused<>(e.getMessage()));
+    return authorizeToken(normalizedName, token.get());
+  }
+
+  /**
+   * The reference's {@code checkToken}, tightened: the account exists, and the token is a session
+   * token this service issued for exactly this (normalised) name after a login with the account's
+   * current signing key, inside its lifetime.
+   */
+  public CompletionStage<Outcome<Session>> authorizeToken(String normalizedName, String token) {
+    if (token == null || token.isEmpty()) {
+      return CompletableFuture.completedFuture(new Outcome.Refused<>("no token"));
     }
-    return account(normalizedName);
+    return account(normalizedName)
+        .thenApply(
+            outcome -> {
+              if (!(outcome instanceof Outcome.Granted<Account> granted)) {
+                return relabel(outcome);
+              }
+              Account account = granted.value();
+              try {
+                Jwt.Claims claims = jwt.verifySessionToken(token, normalizedName, keyOf(account), nowSeconds());
+                return new Outcome.Granted<>(new Session(account, claims.exp()));
+              } catch (InvalidTokenException e) {
+                return new Outcome.Refused<>(e.getMessage());
+              }
+            });
+  }
+
+  private static Jwt.AccountKey keyOf(Account account) {
+    return new Jwt.AccountKey(account.address(), account.profile().profile().publicSigningKey());
   }
 
   /** A fresh challenge for a known account ({@code GET /auth/:name}). */
@@ -123,14 +151,18 @@ public final class Sessions {
                   .thenApply(
                       first ->
                           first
-                              ? new Outcome.Granted<>(jwt.issueAuthToken(normalizedName, nowSeconds()))
+                              ? new Outcome.Granted<>(
+                                  jwt.issueSessionToken(normalizedName, keyOf(granted.value()), nowSeconds()))
                               : new Outcome.Refused<>("challenge already used"));
             });
   }
 
-  /** The token {@code POST /profile} returns: minted for the lower-case address, as the reference does. */
-  public String profileToken(String checksummedAddress) {
-    return jwt.issueAuthToken(checksummedAddress.toLowerCase(java.util.Locale.ROOT), nowSeconds());
+  /**
+   * What {@code POST /profile} returns: shaped like the reference's token for the lower-case
+   * address, but it authorizes nothing (README, protocol choice 10).
+   */
+  public String registrationReceipt(String checksummedAddress) {
+    return jwt.issueRegistrationReceipt(checksummedAddress.toLowerCase(java.util.Locale.ROOT), nowSeconds());
   }
 
   private static boolean signatureMatches(Account account, String challengeToken, String signatureBase64) {
@@ -155,6 +187,11 @@ public final class Sessions {
       return new Outcome.Refused<>(r.reason());
     }
     throw new IllegalStateException("a granted outcome is not a refusal");
+  }
+
+  /** The token of an {@code Authorization: Bearer <token>} header, if it is one. */
+  public static Optional<String> bearerToken(String header) {
+    return bearer(header);
   }
 
   private static Optional<String> bearer(String header) {

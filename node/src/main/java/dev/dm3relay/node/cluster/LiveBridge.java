@@ -3,7 +3,6 @@ package dev.dm3relay.node.cluster;
 import dev.dm3relay.node.CborSerializable;
 import dev.dm3relay.node.delivery.LivePush;
 import dev.dm3relay.node.live.LiveConnections;
-import dev.dm3relay.protocol.json.Json;
 import org.apache.pekko.actor.AbstractActor;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.Props;
@@ -80,7 +79,8 @@ public final class LiveBridge implements LivePush, LiveConnections.Presence {
     public Receive createReceive() {
       return receiveBuilder()
           .match(Reconcile.class, r -> reconcile(r.address()))
-          .match(Pushed.class, p -> connections.push(p.address(), "message", Json.parse(p.envelopeJson())))
+          // the stored envelope's JSON is framed as it is: no parse and rewrite per push
+          .match(Pushed.class, p -> connections.pushJson(p.address(), "message", p.envelopeJson()))
           .match(DistributedPubSubMediator.SubscribeAck.class, ack -> {})
           .match(DistributedPubSubMediator.UnsubscribeAck.class, ack -> {})
           .build();

@@ -8,10 +8,9 @@ import dev.dm3relay.protocol.json.Nodes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.List;
@@ -69,26 +68,47 @@ public final class IdentityStore {
     json.put("SIGNING_PRIVATE_KEY", identity.signingPrivateKeyBase64());
     json.put("ENCRYPTION_PUBLIC_KEY", identity.encryptionPublicKeyBase64());
     json.put("ENCRYPTION_PRIVATE_KEY", identity.encryptionPrivateKeyBase64());
-    write(file, json.toPrettyString());
+    if (!createOnce(file, json.toPrettyString())) {
+      // Another process created it first (relays of a cluster sharing IDENTITY_FILE, started
+      // together): that one is the identity, or the nodes would sign with different keys.
+      return fromFile(file);
+    }
     log.info("Created a new delivery-service identity in {} (signing key {})", file, identity.signingPublicKeyBase64());
     return identity;
   }
 
-  private static void write(Path file, String content) {
+  /**
+   * Writes {@code content} to {@code file} unless the file exists, atomically: the content is
+   * written to a private temporary file, which is then hard-linked to the name (a link fails if
+   * the name exists, so of two creators exactly one wins and nobody ever reads a half-written file).
+   *
+   * @return false when the file existed already
+   */
+  private static boolean createOnce(Path file, String content) {
     try {
       Path dir = file.toAbsolutePath().getParent();
       Files.createDirectories(dir);
       Path tmp = Files.createTempFile(dir, ".identity", ".tmp");
       try {
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException notPosix) {
-        // best effort on file systems without POSIX permissions
-      }
-      Files.writeString(tmp, content, StandardCharsets.UTF_8);
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        try {
+          Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException notPosix) {
+          // best effort on file systems without POSIX permissions
+        }
+        Files.writeString(tmp, content, StandardCharsets.UTF_8);
+        try {
+          Files.createLink(file, tmp);
+        } catch (UnsupportedOperationException | java.nio.file.FileSystemException noLinks) {
+          if (noLinks instanceof FileAlreadyExistsException exists) {
+            throw exists;
+          }
+          Files.move(tmp, file); // no hard links here: a rename that refuses an existing name
+        }
+        return true;
+      } catch (FileAlreadyExistsException exists) {
+        return false;
+      } finally {
+        Files.deleteIfExists(tmp);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);

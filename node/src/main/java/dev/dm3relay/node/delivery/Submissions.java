@@ -73,14 +73,10 @@ public final class Submissions {
     }
     DeliveryInformation routing = opened.deliveryInformation();
     try {
-      senderName = EnsNames.normalize(routing.from());
-    } catch (InvalidNameException e) {
-      return done(new Rejected(Refusal.INVALID_DELIVERY_INFORMATION, "deliveryInformation.from is not a valid name: " + e.getMessage()));
-    }
-    try {
-      receiverName = EnsNames.normalize(routing.to());
-    } catch (InvalidNameException e) {
-      return done(new Rejected(Refusal.UNRESOLVABLE_RECEIVER, "unable to resolve receiver address: " + e.getMessage()));
+      senderName = routingName(routing.from(), "from");
+      receiverName = routingName(routing.to(), "to");
+    } catch (IllegalArgumentException e) {
+      return done(new Rejected(Refusal.INVALID_DELIVERY_INFORMATION, e.getMessage()));
     }
     return names
         .resolveAddress(receiverName)
@@ -107,6 +103,33 @@ public final class Submissions {
             });
   }
 
+  /**
+   * The longest name taken in routing data, in UTF-8 bytes: a DNS name's limit. Names are kept in
+   * every index entry of a mailbox, so their length bounds what one stranger's envelope costs there.
+   */
+  static final int MAX_NAME_BYTES = 255;
+
+  /**
+   * A routing name, nameprep'd, non-empty and within {@link #MAX_NAME_BYTES}.
+   *
+   * @throws IllegalArgumentException saying which field is wrong and why
+   */
+  static String routingName(String raw, String field) {
+    String name;
+    try {
+      name = EnsNames.normalize(raw);
+    } catch (InvalidNameException e) {
+      throw new IllegalArgumentException("deliveryInformation." + field + " is not a valid name: " + e.getMessage());
+    }
+    if (name.isEmpty()) {
+      throw new IllegalArgumentException("deliveryInformation." + field + " is empty");
+    }
+    if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+      throw new IllegalArgumentException("deliveryInformation." + field + " is longer than " + MAX_NAME_BYTES + " bytes");
+    }
+    return name;
+  }
+
   private CompletionStage<SubmitResult> buffer(OpenedEnvelope opened, Account receiver, String senderName) {
     byte[] receiverKey;
     try {
@@ -129,7 +152,6 @@ public final class Submissions {
     String address = receiver.address();
     BufferedEnvelope buffered =
         new BufferedEnvelope(
-            EnsNames.conversationId(address, senderName),
             senderName,
             stored.metadata().messageHash(),
             stored.metadata().encryptedMessageHash(),
@@ -146,8 +168,11 @@ public final class Submissions {
                     yield new Accepted(address, json, opened.sizeBytes(), false);
                   }
                   case ALREADY_STORED -> new Accepted(address, json, opened.sizeBytes(), true);
-                  case UNKNOWN_ACCOUNT -> new Rejected(Refusal.UNKNOWN_ACCOUNT, "unknown account");
                   case MAILBOX_FULL -> new Rejected(Refusal.MAILBOX_FULL, "the receiver's mailbox is full");
+                  case SENDER_SHARE_FULL ->
+                      new Rejected(
+                          Refusal.SENDER_SHARE_FULL,
+                          "this sender's envelopes already take its whole share of the receiver's mailbox");
                 });
   }
 
@@ -165,6 +190,7 @@ public final class Submissions {
       case TOO_LARGE -> Refusal.TOO_LARGE;
       case CANNOT_DECRYPT -> Refusal.CANNOT_DECRYPT;
       case INVALID_DELIVERY_INFORMATION -> Refusal.INVALID_DELIVERY_INFORMATION;
+      case MESSAGE_HASH_MISMATCH -> Refusal.MESSAGE_HASH_MISMATCH;
     };
   }
 

@@ -186,7 +186,9 @@ public final class ChainReader implements AutoCloseable {
       return false;
     }
     for (int i = 2; i < text.length(); i++) {
-      if (Character.digit(text.charAt(i), 16) < 0) {
+      char c = text.charAt(i);
+      // ASCII only: Character.digit would take other scripts' digits too
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
         return false;
       }
     }

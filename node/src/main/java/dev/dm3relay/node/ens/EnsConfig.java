@@ -21,6 +21,13 @@ import java.util.Objects;
  *     other non-public addresses. Off by default: gateway URLs come from whoever deployed the
  *     resolver of a name a sender picked, so following them blindly would let anyone make the relay
  *     send requests into its own network.
+ * @param lookupTimeout the longest one name lookup may take, gateways and their bodies included
+ * @param failureTtl how long a lookup that failed (RPC or gateways unreachable, out of time) is
+ *     answered as failed without trying again, so that a name whose gateway drips costs one slow
+ *     lookup per interval, not one per request
+ * @param gatewayRequestsPerLookup the most HTTP requests one name lookup sends to gateways (URLs,
+ *     redirects and chained lookups together)
+ * @param maxOutboundInFlight gateway and profile requests in flight per node; more fail at once
  */
 public record EnsConfig(
     String registryAddress,
@@ -30,7 +37,11 @@ public record EnsConfig(
     Duration rpcTimeout,
     Duration gatewayTimeout,
     int maxGatewayResponseBytes,
-    boolean allowPrivateGateways) {
+    boolean allowPrivateGateways,
+    Duration lookupTimeout,
+    Duration failureTtl,
+    int gatewayRequestsPerLookup,
+    int maxOutboundInFlight) {
 
   public static final String MAINNET_REGISTRY = "0x00000000000C2E074eC69A0dFb2997BA6C7d2e1e";
 
@@ -40,8 +51,10 @@ public record EnsConfig(
     Objects.requireNonNull(negativeTtl, "negativeTtl");
     Objects.requireNonNull(rpcTimeout, "rpcTimeout");
     Objects.requireNonNull(gatewayTimeout, "gatewayTimeout");
-    if (maxCacheEntries < 1 || maxGatewayResponseBytes < 1) {
-      throw new IllegalArgumentException("cache size and gateway reply limit must be positive");
+    Objects.requireNonNull(lookupTimeout, "lookupTimeout");
+    Objects.requireNonNull(failureTtl, "failureTtl");
+    if (maxCacheEntries < 1 || maxGatewayResponseBytes < 1 || gatewayRequestsPerLookup < 1 || maxOutboundInFlight < 1) {
+      throw new IllegalArgumentException("cache size, gateway reply limit and request limits must be positive");
     }
   }
 
@@ -52,9 +65,13 @@ public record EnsConfig(
         Duration.ofSeconds(30),
         10_000,
         Duration.ofSeconds(10),
-        Duration.ofSeconds(10),
+        Duration.ofSeconds(5),
         512 * 1024,
-        false);
+        false,
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(5),
+        4,
+        64);
   }
 
   public EnsConfig withRegistry(String address) {
@@ -66,7 +83,11 @@ public record EnsConfig(
         rpcTimeout,
         gatewayTimeout,
         maxGatewayResponseBytes,
-        allowPrivateGateways);
+        allowPrivateGateways,
+        lookupTimeout,
+        failureTtl,
+        gatewayRequestsPerLookup,
+        maxOutboundInFlight);
   }
 
   public EnsConfig withTtls(Duration positive, Duration negative) {
@@ -78,7 +99,11 @@ public record EnsConfig(
         rpcTimeout,
         gatewayTimeout,
         maxGatewayResponseBytes,
-        allowPrivateGateways);
+        allowPrivateGateways,
+        lookupTimeout,
+        failureTtl,
+        gatewayRequestsPerLookup,
+        maxOutboundInFlight);
   }
 
   public EnsConfig withTimeouts(Duration rpc, Duration gateway) {
@@ -90,7 +115,11 @@ public record EnsConfig(
         rpc,
         gateway,
         maxGatewayResponseBytes,
-        allowPrivateGateways);
+        allowPrivateGateways,
+        lookupTimeout,
+        failureTtl,
+        gatewayRequestsPerLookup,
+        maxOutboundInFlight);
   }
 
   public EnsConfig withPrivateGateways(boolean allowed) {
@@ -102,7 +131,27 @@ public record EnsConfig(
         rpcTimeout,
         gatewayTimeout,
         maxGatewayResponseBytes,
-        allowed);
+        allowed,
+        lookupTimeout,
+        failureTtl,
+        gatewayRequestsPerLookup,
+        maxOutboundInFlight);
+  }
+
+  public EnsConfig withLookupLimits(Duration lookup, Duration failures, int gatewayRequests) {
+    return new EnsConfig(
+        registryAddress,
+        positiveTtl,
+        negativeTtl,
+        maxCacheEntries,
+        rpcTimeout,
+        gatewayTimeout,
+        maxGatewayResponseBytes,
+        allowPrivateGateways,
+        lookup,
+        failures,
+        gatewayRequests,
+        maxOutboundInFlight);
   }
 
   /**
@@ -123,7 +172,11 @@ public record EnsConfig(
         seconds(env, "RPC_TIMEOUT_SECONDS", d.rpcTimeout()),
         seconds(env, "CCIP_GATEWAY_TIMEOUT_SECONDS", d.gatewayTimeout()),
         d.maxGatewayResponseBytes(),
-        flag(env, "CCIP_ALLOW_PRIVATE_GATEWAYS", d.allowPrivateGateways()));
+        flag(env, "CCIP_ALLOW_PRIVATE_GATEWAYS", d.allowPrivateGateways()),
+        seconds(env, "ENS_LOOKUP_TIMEOUT_SECONDS", d.lookupTimeout()),
+        seconds(env, "ENS_FAILURE_CACHE_TTL_SECONDS", d.failureTtl()),
+        d.gatewayRequestsPerLookup(),
+        d.maxOutboundInFlight());
   }
 
   private static boolean flag(Map<String, String> env, String name, boolean fallback) {

@@ -10,16 +10,25 @@ import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * ENS resolution as ethers v5 does it for the reference delivery service (§6.2), with a TTL cache
- * in place of its unbounded-lifetime LRU.
+ * ENS resolution as ethers v5 does it for the reference delivery service (§6.2), with a bounded
+ * cache whose entries expire (answers after {@code positiveTtl}, "no such name" after the shorter
+ * {@code negativeTtl}, failures after the still shorter {@code failureTtl}) in place of its
+ * unbounded-lifetime LRU.
  *
  * <ul>
  *   <li>A bare address or {@code <address>.addr.dm3.eth} resolves from its spelling, without a
@@ -36,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * <p>Outcomes: an empty answer means the name (or record) does not resolve, which includes a
  * resolver that reverts, answers garbage, names another contract as the lookup's sender, or whose
  * gateway answers 4xx. A failed stage ({@link ChainUnavailableException}) means the RPC endpoint or
- * every gateway of a lookup could not be reached; it is not cached. Unlike ethers, which turns a
+ * every gateway of a lookup could not be reached, or the lookup ran out of its time or gateway
+ * budget ({@link LookupBudget}); a failure is remembered only briefly. Unlike ethers, which turns a
  * failed registry read into "no resolver", an unreachable RPC here never reads as an unknown name.
  */
 public final class EnsNameResolver implements NameResolver, AutoCloseable {
@@ -51,36 +61,62 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
 
   private final ChainReader chain;
   private final String registry;
+  private final EnsConfig config;
+  private final PublicHttp http;
   private final CcipGateway gateway;
-  private final TtlCache<String, Optional<String>> cache;
+  private final AsyncCache<String, Answer> cache;
+
+  /** A lookup's result as cached: a value (present or not), or the failure. */
+  private record Answer(Optional<String> value, Throwable failure) {}
 
   public EnsNameResolver(ChainReader chain, EnsConfig config) {
-    this(
-        chain,
-        config,
-        CcipGateway.create(
-            config.gatewayTimeout(),
-            config.maxGatewayResponseBytes(),
-            config.allowPrivateGateways()),
-        System::nanoTime);
+    this(chain, config, new PublicHttp(config.allowPrivateGateways(), config.maxOutboundInFlight()), System::nanoTime);
   }
 
-  EnsNameResolver(ChainReader chain, EnsConfig config, CcipGateway gateway, LongSupplier nanoTime) {
+  EnsNameResolver(ChainReader chain, EnsConfig config, PublicHttp http, LongSupplier nanoTime) {
     this.chain = chain;
     this.registry = Ethereum.checksumAddress(config.registryAddress());
-    this.gateway = gateway;
+    this.config = config;
+    this.http = http;
+    this.gateway = new CcipGateway(http, config.gatewayTimeout(), config.maxGatewayResponseBytes());
     this.cache =
-        new TtlCache<>(
-            config.maxCacheEntries(),
-            config.positiveTtl(),
-            config.negativeTtl(),
-            Optional::isPresent,
-            nanoTime);
+        Caffeine.newBuilder()
+            .maximumSize(config.maxCacheEntries())
+            .ticker(nanoTime::getAsLong)
+            // bookkeeping where the call happens: no hop to the common pool per lookup
+            .executor(Runnable::run)
+            .expireAfter(
+                new Expiry<String, Answer>() {
+                  @Override
+                  public long expireAfterCreate(String key, Answer answer, long now) {
+                    Duration ttl =
+                        answer.failure() != null
+                            ? config.failureTtl()
+                            : answer.value().isPresent() ? config.positiveTtl() : config.negativeTtl();
+                    return ttl.toNanos();
+                  }
+
+                  @Override
+                  public long expireAfterUpdate(String key, Answer answer, long now, long remaining) {
+                    return expireAfterCreate(key, answer, now);
+                  }
+
+                  @Override
+                  public long expireAfterRead(String key, Answer answer, long now, long remaining) {
+                    return remaining;
+                  }
+                })
+            .buildAsync();
   }
 
   /** The chain this resolver reads, for other reads that should share its connection. */
   public ChainReader chain() {
     return chain;
+  }
+
+  /** The guarded HTTP client of this resolver's gateways, for profile links to share. */
+  public PublicHttp http() {
+    return http;
   }
 
   @Override
@@ -89,7 +125,7 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
     if (embedded.isPresent()) {
       return CompletableFuture.completedFuture(embedded);
     }
-    return cache.get("addr\u0000" + normalizedName, key -> lookupAddress(normalizedName));
+    return cached("addr\u0000" + normalizedName, budget -> lookupAddress(normalizedName, budget));
   }
 
   /**
@@ -98,8 +134,47 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
    */
   @Override
   public CompletionStage<Optional<String>> text(String normalizedName, String key) {
-    return cache.get(
-        "text\u0000" + normalizedName + "\u0000" + key, k -> lookupText(normalizedName, key));
+    return cached(
+        "text\u0000" + normalizedName + "\u0000" + key, budget -> lookupText(normalizedName, key, budget));
+  }
+
+  /**
+   * The cached answer, or one lookup shared by every concurrent caller, with its own gateway budget
+   * and a deadline over the whole lookup.
+   */
+  private CompletionStage<Optional<String>> cached(
+      String key, Function<LookupBudget, CompletionStage<Optional<String>>> lookup) {
+    return cache
+        .get(
+            key,
+            (k, executor) -> {
+              CompletionStage<Optional<String>> started;
+              try {
+                started = lookup.apply(new LookupBudget(config.gatewayRequestsPerLookup(), config.lookupTimeout()));
+              } catch (RuntimeException e) {
+                started = CompletableFuture.failedFuture(e);
+              }
+              return started
+                  .toCompletableFuture()
+                  .orTimeout(config.lookupTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                  .handle((value, failure) -> new Answer(value, failure == null ? null : unavailable(failure)));
+            })
+        .thenCompose(
+            answer ->
+                answer.failure() != null
+                    ? CompletableFuture.<Optional<String>>failedFuture(answer.failure())
+                    : CompletableFuture.completedFuture(answer.value()));
+  }
+
+  private static ChainUnavailableException unavailable(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (cause instanceof ChainUnavailableException unavailable) {
+      return unavailable;
+    }
+    if (cause instanceof TimeoutException) {
+      return new ChainUnavailableException("the name lookup took longer than its deadline");
+    }
+    return new ChainUnavailableException("the name lookup failed: " + cause);
   }
 
   @Override
@@ -110,9 +185,10 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
   @Override
   public void close() {
     chain.close();
+    http.close();
   }
 
-  private CompletionStage<Optional<String>> lookupAddress(String name) {
+  private CompletionStage<Optional<String>> lookupAddress(String name, LookupBudget budget) {
     return resolverOf(name)
         .thenCompose(
             resolver ->
@@ -121,11 +197,12 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
                     : callResolver(
                         resolver.get(),
                         name,
-                        Abi.call(Abi.ADDR, Abi.word(EnsNames.namehash(name)))))
+                        Abi.call(Abi.ADDR, Abi.word(EnsNames.namehash(name))),
+                        budget))
         .thenApply(answer -> answer.flatMap(EnsNameResolver::address));
   }
 
-  private CompletionStage<Optional<String>> lookupText(String name, String key) {
+  private CompletionStage<Optional<String>> lookupText(String name, String key, LookupBudget budget) {
     return resolverOf(name)
         .thenCompose(
             resolver ->
@@ -134,7 +211,8 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
                     : callResolver(
                         resolver.get(),
                         name,
-                        Abi.call(Abi.TEXT, Abi.word(EnsNames.namehash(name)), Abi.string(key))))
+                        Abi.call(Abi.TEXT, Abi.word(EnsNames.namehash(name)), Abi.string(key)),
+                        budget))
         .thenApply(answer -> answer.flatMap(EnsNameResolver::text));
   }
 
@@ -216,9 +294,9 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
    * that.
    */
   private CompletionStage<Optional<byte[]>> callResolver(
-      Resolver resolver, String name, byte[] innerCall) {
+      Resolver resolver, String name, byte[] innerCall, LookupBudget budget) {
     if (!resolver.wildcard()) {
-      return callFollowingLookups(resolver.address(), innerCall, 0);
+      return callFollowingLookups(resolver.address(), innerCall, 0, budget);
     }
     byte[] dnsName;
     try {
@@ -229,7 +307,7 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
       return done(Optional.empty());
     }
     byte[] call = Abi.call(Abi.RESOLVE, Abi.bytes(dnsName), Abi.bytes(innerCall));
-    return callFollowingLookups(resolver.address(), call, 0)
+    return callFollowingLookups(resolver.address(), call, 0, budget)
         .thenApply(
             answer ->
                 answer.flatMap(
@@ -243,7 +321,7 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
    * lookup. Empty when the call reverts otherwise or the lookup is not to be followed.
    */
   private CompletionStage<Optional<byte[]>> callFollowingLookups(
-      String to, byte[] data, int lookups) {
+      String to, byte[] data, int lookups, LookupBudget budget) {
     return chain
         .call(to, data)
         .thenCompose(
@@ -275,7 +353,7 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
                 return done(Optional.<byte[]>empty());
               }
               return gateway
-                  .fetch(lookup.urls(), lookup.sender(), lookup.callData())
+                  .fetch(lookup.urls(), lookup.sender(), lookup.callData(), budget)
                   .thenCompose(
                       answer -> {
                         if (answer instanceof CcipGateway.Answer.NotFound notFound) {
@@ -288,7 +366,7 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
                                 lookup.callbackFunction(),
                                 Abi.bytes(response),
                                 Abi.bytes(lookup.extraData()));
-                        return callFollowingLookups(to, callback, lookups + 1);
+                        return callFollowingLookups(to, callback, lookups + 1, budget);
                       });
             });
   }

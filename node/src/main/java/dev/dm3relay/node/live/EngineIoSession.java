@@ -65,7 +65,11 @@ final class EngineIoSession implements LiveSocket {
   }
 
   /** An inbound WebSocket message read in full, or why it was refused. */
-  private record Inbound(String text, String problem) {}
+  private record Inbound(String text, String problem, boolean tooLarge) {
+    Inbound(String text, String problem) {
+      this(text, problem, false);
+    }
+  }
 
   private final LiveConfig config;
   private final LiveConnections connections;
@@ -90,6 +94,7 @@ final class EngineIoSession implements LiveSocket {
   private Cancellable nextPing;
   private Cancellable pongDeadline;
   private Cancellable connectDeadline;
+  private Cancellable tokenExpiry;
 
   EngineIoSession(
       LiveConfig config,
@@ -119,7 +124,7 @@ final class EngineIoSession implements LiveSocket {
     Source<Message, NotUsed> toClient =
         outgoing.map(
             frame -> {
-              queuedBytes.addAndGet(-utf8Length(frame));
+              released(utf8Length(frame));
               return (Message) TextMessage.create(frame);
             });
     Sink<Message, NotUsed> fromClient =
@@ -141,9 +146,29 @@ final class EngineIoSession implements LiveSocket {
             });
   }
 
+  /** The Engine.IO frame that carries one Socket.IO packet. */
+  static String messageFrame(String socketIoPacket) {
+    return "4" + socketIoPacket;
+  }
+
+  private boolean send(String socketIoPacket) {
+    return sendEngine(messageFrame(socketIoPacket));
+  }
+
   @Override
-  public boolean send(String socketIoPacket) {
-    return sendEngine("4" + socketIoPacket);
+  public boolean sendFrame(String engineFrame) {
+    return sendEngine(engineFrame);
+  }
+
+  @Override
+  public void disconnect(String reason) {
+    synchronized (this) {
+      if (state == State.CLOSED) {
+        return;
+      }
+    }
+    send(SocketIoPacket.disconnect());
+    close(reason, true);
   }
 
   // --- lifecycle -------------------------------------------------------------------------------
@@ -180,6 +205,7 @@ final class EngineIoSession implements LiveSocket {
       cancel(nextPing);
       cancel(pongDeadline);
       cancel(connectDeadline);
+      cancel(tokenExpiry);
     }
     if (registered != null) {
       connections.remove(registered, this);
@@ -187,9 +213,13 @@ final class EngineIoSession implements LiveSocket {
     if (flush) {
       out.complete();
       // A client that stopped reading would otherwise hold the connection until the idle timeout.
-      schedule(config.pingTimeout(), outSwitch::shutdown);
+      schedule(config.pingTimeout(), () -> {
+        outSwitch.shutdown();
+        releaseAll();
+      });
     } else {
       outSwitch.shutdown();
+      releaseAll();
     }
     LOG.log(DEBUG, "socket {0} closed: {1}", engineId, reason);
   }
@@ -235,7 +265,7 @@ final class EngineIoSession implements LiveSocket {
       String frame = text.getStrictText();
       return CompletableFuture.completedFuture(
           utf8Length(frame) > limit
-              ? new Inbound(null, "frame larger than " + limit + " bytes")
+              ? new Inbound(null, "message larger than " + limit + " bytes", true)
               : new Inbound(frame, null));
     }
     return text.getStreamedText()
@@ -245,12 +275,19 @@ final class EngineIoSession implements LiveSocket {
             (built, failure) ->
                 failure == null
                     ? new Inbound(built.toString(), null)
-                    : new Inbound(null, "frame larger than " + limit + " bytes or cut off"));
+                    : new Inbound(null, "message larger than " + limit + " bytes or cut off", true));
   }
 
   private void onFrame(Inbound inbound) {
     try {
       if (inbound.problem() != null) {
+        if (inbound.tooLarge()) {
+          // The connection guard closes such sockets with 1009 before Pekko reads the message;
+          // this is the second line, for a message it could not see (e.g. no guard in front).
+          LOG.log(WARNING, "socket {0}: {1}; closing it", engineId, inbound.problem());
+          close("message too large", false);
+          return;
+        }
         refuseFrame(inbound.problem());
         return;
       }
@@ -326,7 +363,7 @@ final class EngineIoSession implements LiveSocket {
       state = State.AUTHENTICATING;
     }
     JsonNode auth = packet.data() == null ? Json.newObject() : packet.data();
-    CompletionStage<Optional<String>> result;
+    CompletionStage<Optional<SocketAuthenticator.Authorized>> result;
     try {
       result = authenticator.authenticate(auth);
     } catch (RuntimeException e) {
@@ -338,7 +375,7 @@ final class EngineIoSession implements LiveSocket {
     result.whenComplete(this::onAuthenticated);
   }
 
-  private synchronized void onAuthenticated(Optional<String> key, Throwable failure) {
+  private synchronized void onAuthenticated(Optional<SocketAuthenticator.Authorized> key, Throwable failure) {
     if (state != State.AUTHENTICATING) {
       return; // closed meanwhile: the client left or the connect timeout struck
     }
@@ -346,13 +383,16 @@ final class EngineIoSession implements LiveSocket {
       LOG.log(WARNING, "socket {0}: authenticator failed: {1}", engineId, unwrap(failure));
       LOG.log(DEBUG, "authenticator failure", failure);
     }
-    if (failure != null || key == null || key.isEmpty() || key.get().isEmpty()) {
+    if (failure != null || key == null || key.isEmpty() || key.get().account() == null || key.get().account().isEmpty()) {
       refuse();
       return;
     }
     state = State.CONNECTED;
-    account = key.get();
+    account = key.get().account();
     cancel(connectDeadline);
+    // A request with this token would be refused from then on; so is the socket.
+    long secondsLeft = key.get().expiresAtEpochSeconds() - System.currentTimeMillis() / 1000;
+    tokenExpiry = schedule(Duration.ofSeconds(Math.max(0, secondsLeft)), () -> disconnect("token expired"));
     // The CONNECT reply first: a client only emits events received after it.
     send(SocketIoPacket.connectReply(socketId));
     send(SocketIoPacket.event(AUTHORIZED, null));
@@ -443,7 +483,11 @@ final class EngineIoSession implements LiveSocket {
 
   // --- outbound --------------------------------------------------------------------------------
 
-  /** Queues one Engine.IO frame; a client that cannot keep up is dropped rather than buffered. */
+  /**
+   * Queues one Engine.IO frame; a client that cannot keep up is dropped rather than buffered. Two
+   * bounds: the socket's own buffer (a frame always fits an empty one) and the node's budget for
+   * all sockets together.
+   */
   private boolean sendEngine(String frame) {
     long weight = utf8Length(frame);
     long before = queuedBytes.getAndAdd(weight);
@@ -452,15 +496,32 @@ final class EngineIoSession implements LiveSocket {
       dropSlowClient();
       return false;
     }
+    if (!connections.reserve(weight)) {
+      queuedBytes.addAndGet(-weight);
+      LOG.log(WARNING, "socket {0}: the node''s outgoing budget is spent; dropping this client", engineId);
+      close("node outgoing budget spent", false);
+      return false;
+    }
     QueueOfferResult result = out.offer(frame);
     if (result.isEnqueued()) {
       return true;
     }
-    queuedBytes.addAndGet(-weight);
+    released(weight);
     if (result == QueueOfferResult.dropped()) {
       dropSlowClient();
     }
     return false; // otherwise closed already
+  }
+
+  /** A frame of {@code weight} bytes left the queue (taken by the WebSocket, or dropped). */
+  private void released(long weight) {
+    long before = queuedBytes.getAndUpdate(v -> Math.max(0, v - weight));
+    connections.release(Math.min(before, weight));
+  }
+
+  /** Whatever is still queued when the outgoing side is shut: it will never be taken. */
+  private void releaseAll() {
+    connections.release(queuedBytes.getAndSet(0));
   }
 
   private void dropSlowClient() {

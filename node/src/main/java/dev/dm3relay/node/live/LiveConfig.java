@@ -1,10 +1,11 @@
 package dev.dm3relay.node.live;
 
 import java.time.Duration;
+import com.typesafe.config.Config;
 import java.util.Objects;
 
 /**
- * Settings of the Socket.IO endpoint. {@link #defaults()} mirrors the reference's socket.io 4
+ * Settings of the Socket.IO endpoint. {@link #from} reads them from live.conf; {@link #defaults()} mirrors the reference's socket.io 4
  * server defaults, so that dm3 messengers see the same timing they see there.
  *
  * @param pingInterval how long the server waits between its heartbeat pings (Engine.IO {@code
@@ -25,6 +26,10 @@ import java.util.Objects;
  * @param eventTimeout how long the {@link ClientEventHandler} may take before the client is
  *     answered {@code {"error":"internal error"}}
  * @param refusal how a refused handshake is signalled
+ * @param maxSocketsPerAccount authenticated sockets one account may hold on a node; a new one
+ *     beyond it disconnects the account's oldest
+ * @param maxQueuedBytesPerNode outgoing bytes all sockets of the node may hold waiting for their
+ *     clients together; a socket whose frame would go beyond it is dropped as a slow client
  */
 public record LiveConfig(
     Duration pingInterval,
@@ -35,7 +40,9 @@ public record LiveConfig(
     long outgoingBufferBytes,
     int maxPendingEvents,
     Duration eventTimeout,
-    Refusal refusal) {
+    Refusal refusal,
+    int maxSocketsPerAccount,
+    long maxQueuedBytesPerNode) {
 
   /**
    * How a socket whose handshake the {@link SocketAuthenticator} refuses is told.
@@ -78,9 +85,36 @@ public record LiveConfig(
     if (maxPendingEvents < 1) {
       throw new IllegalArgumentException("maxPendingEvents must be positive");
     }
+    if (maxSocketsPerAccount < 1 || maxQueuedBytesPerNode < 1) {
+      throw new IllegalArgumentException("LIVE_MAX_SOCKETS_PER_ACCOUNT and the node's outgoing budget must be positive");
+    }
   }
 
-  /** The socket.io 4 server's defaults, an 8 MiB / 128-frame outgoing buffer, 64 pending events. */
+  /**
+   * From {@code dm3relay.live} (live.conf).
+   *
+   * @param maxPayloadBytes the largest inbound message: the relay's largest request body
+   */
+  public static LiveConfig from(Config root, int maxPayloadBytes) {
+    Config c = root.getConfig("dm3relay.live");
+    return new LiveConfig(
+        c.getDuration("ping-interval"),
+        c.getDuration("ping-timeout"),
+        c.getDuration("connect-timeout"),
+        maxPayloadBytes,
+        c.getInt("outgoing-buffer-messages"),
+        c.getBytes("outgoing-buffer-bytes"),
+        c.getInt("max-pending-events"),
+        c.getDuration("event-timeout"),
+        Refusal.valueOf(c.getString("refusal").toUpperCase(java.util.Locale.ROOT).replace('-', '_')),
+        c.getInt("max-sockets-per-account"),
+        c.getBytes("max-queued-bytes-per-node"));
+  }
+
+  /**
+   * The socket.io 4 server's timing defaults, a 2 MiB / 128-frame outgoing buffer per socket,
+   * 64 pending events, 8 sockets per account and 256 MiB of outgoing frames per node.
+   */
   public static LiveConfig defaults() {
     return new LiveConfig(
         Duration.ofSeconds(25),
@@ -88,88 +122,47 @@ public record LiveConfig(
         Duration.ofSeconds(45),
         1_000_000,
         128,
-        8L * 1024 * 1024,
+        2L * 1024 * 1024,
         64,
         Duration.ofSeconds(30),
-        Refusal.CONNECT_ERROR);
+        Refusal.CONNECT_ERROR,
+        8,
+        256L * 1024 * 1024);
   }
 
   public LiveConfig withHeartbeat(Duration interval, Duration timeout) {
-    return new LiveConfig(
-        interval,
-        timeout,
-        connectTimeout,
-        maxPayloadBytes,
-        outgoingBufferMessages,
-        outgoingBufferBytes,
-        maxPendingEvents,
-        eventTimeout,
-        refusal);
+    return new LiveConfig(interval, timeout, connectTimeout, maxPayloadBytes, outgoingBufferMessages, outgoingBufferBytes,
+        maxPendingEvents, eventTimeout, refusal, maxSocketsPerAccount, maxQueuedBytesPerNode);
   }
 
   public LiveConfig withConnectTimeout(Duration timeout) {
-    return new LiveConfig(
-        pingInterval,
-        pingTimeout,
-        timeout,
-        maxPayloadBytes,
-        outgoingBufferMessages,
-        outgoingBufferBytes,
-        maxPendingEvents,
-        eventTimeout,
-        refusal);
+    return new LiveConfig(pingInterval, pingTimeout, timeout, maxPayloadBytes, outgoingBufferMessages, outgoingBufferBytes,
+        maxPendingEvents, eventTimeout, refusal, maxSocketsPerAccount, maxQueuedBytesPerNode);
   }
 
   public LiveConfig withMaxPayloadBytes(int bytes) {
-    return new LiveConfig(
-        pingInterval,
-        pingTimeout,
-        connectTimeout,
-        bytes,
-        outgoingBufferMessages,
-        outgoingBufferBytes,
-        maxPendingEvents,
-        eventTimeout,
-        refusal);
+    return new LiveConfig(pingInterval, pingTimeout, connectTimeout, bytes, outgoingBufferMessages, outgoingBufferBytes,
+        maxPendingEvents, eventTimeout, refusal, maxSocketsPerAccount, maxQueuedBytesPerNode);
   }
 
   public LiveConfig withOutgoingBuffer(int messages, long bytes) {
-    return new LiveConfig(
-        pingInterval,
-        pingTimeout,
-        connectTimeout,
-        maxPayloadBytes,
-        messages,
-        bytes,
-        maxPendingEvents,
-        eventTimeout,
-        refusal);
+    return new LiveConfig(pingInterval, pingTimeout, connectTimeout, maxPayloadBytes, messages, bytes,
+        maxPendingEvents, eventTimeout, refusal, maxSocketsPerAccount, maxQueuedBytesPerNode);
   }
 
   public LiveConfig withEvents(int maxPending, Duration timeout) {
-    return new LiveConfig(
-        pingInterval,
-        pingTimeout,
-        connectTimeout,
-        maxPayloadBytes,
-        outgoingBufferMessages,
-        outgoingBufferBytes,
-        maxPending,
-        timeout,
-        refusal);
+    return new LiveConfig(pingInterval, pingTimeout, connectTimeout, maxPayloadBytes, outgoingBufferMessages, outgoingBufferBytes,
+        maxPending, timeout, refusal, maxSocketsPerAccount, maxQueuedBytesPerNode);
   }
 
   public LiveConfig withRefusal(Refusal how) {
-    return new LiveConfig(
-        pingInterval,
-        pingTimeout,
-        connectTimeout,
-        maxPayloadBytes,
-        outgoingBufferMessages,
-        outgoingBufferBytes,
-        maxPendingEvents,
-        eventTimeout,
-        how);
+    return new LiveConfig(pingInterval, pingTimeout, connectTimeout, maxPayloadBytes, outgoingBufferMessages, outgoingBufferBytes,
+        maxPendingEvents, eventTimeout, how, maxSocketsPerAccount, maxQueuedBytesPerNode);
+  }
+
+  public LiveConfig withSocketLimits(int perAccount, long queuedBytesPerNode) {
+    return new LiveConfig(pingInterval, pingTimeout, connectTimeout, maxPayloadBytes, outgoingBufferMessages, outgoingBufferBytes,
+        maxPendingEvents, eventTimeout, refusal, perAccount, queuedBytesPerNode);
   }
 
   private static void requirePositive(Duration d, String name) {

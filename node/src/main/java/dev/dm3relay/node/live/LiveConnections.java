@@ -1,10 +1,12 @@
 package dev.dm3relay.node.live;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The authenticated Socket.IO connections of this node, by account key. Thread-safe.
@@ -15,12 +17,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>{@link #push} is the one way the rest of the relay reaches a client. Delivery across nodes is
  * meant to publish to the node that holds the socket and call {@code push} there, so nothing else
  * in this class should grow knowledge of other nodes.
+ *
+ * <p>Bounded: an account holds at most {@code maxSocketsPerAccount} sockets here (a new one
+ * disconnects the oldest), a pushed frame is one String shared by all of them, and all sockets
+ * together hold at most {@code maxQueuedBytes} of frames their clients have not taken yet.
  */
 public final class LiveConnections {
 
   private final ConcurrentHashMap<String, List<LiveSocket>> byAccount = new ConcurrentHashMap<>();
   private final AtomicInteger connections = new AtomicInteger();
+  private final AtomicLong queuedBytes = new AtomicLong();
   private final Presence presence;
+  private final int maxSocketsPerAccount;
+  private final long maxQueuedBytes;
 
   /**
    * Told when an account gets its first socket on this node and when its last one goes, so that
@@ -34,11 +43,13 @@ public final class LiveConnections {
   }
 
   public LiveConnections() {
-    this(Presence.NONE);
+    this(Presence.NONE, LiveConfig.defaults());
   }
 
-  public LiveConnections(Presence presence) {
+  public LiveConnections(Presence presence, LiveConfig config) {
     this.presence = Objects.requireNonNull(presence, "presence");
+    this.maxSocketsPerAccount = config.maxSocketsPerAccount();
+    this.maxQueuedBytes = config.maxQueuedBytesPerNode();
   }
 
   /** True when this node holds at least one authenticated socket of the account. */
@@ -63,6 +74,19 @@ public final class LiveConnections {
    */
   public int push(String account, String event, JsonNode payload) {
     Objects.requireNonNull(event, "event");
+    return sendToAll(account, () -> EngineIoSession.messageFrame(SocketIoPacket.event(event, payload)));
+  }
+
+  /**
+   * {@link #push} with the argument as JSON text (a stored envelope as it came from storage or
+   * another node): framed as it is, without parsing it into a tree and writing it again.
+   */
+  public int pushJson(String account, String event, String payloadJson) {
+    Objects.requireNonNull(event, "event");
+    return sendToAll(account, () -> EngineIoSession.messageFrame(SocketIoPacket.eventWithJson(event, payloadJson)));
+  }
+
+  private int sendToAll(String account, java.util.function.Supplier<String> frame) {
     if (account == null) {
       return 0;
     }
@@ -70,10 +94,10 @@ public final class LiveConnections {
     if (sockets == null) {
       return 0;
     }
-    String packet = SocketIoPacket.event(event, payload);
+    String shared = frame.get();
     int sent = 0;
     for (LiveSocket socket : sockets) {
-      if (socket.send(packet)) {
+      if (socket.sendFrame(shared)) {
         sent++;
       }
     }
@@ -96,8 +120,30 @@ public final class LiveConnections {
     return sockets == null ? 0 : sockets.size();
   }
 
+  /** Outgoing bytes all sockets of this node hold for their clients now. */
+  public long queuedBytes() {
+    return queuedBytes.get();
+  }
+
+  /** Reserves room for a frame in the node's outgoing budget; false when it would not fit. */
+  boolean reserve(long bytes) {
+    long after = queuedBytes.addAndGet(bytes);
+    if (after > maxQueuedBytes && after != bytes) {
+      queuedBytes.addAndGet(-bytes);
+      return false;
+    }
+    return true;
+  }
+
+  void release(long bytes) {
+    if (bytes > 0) {
+      queuedBytes.addAndGet(-bytes);
+    }
+  }
+
   void add(String account, LiveSocket socket) {
     boolean first = !byAccount.containsKey(account);
+    List<LiveSocket> evicted = new ArrayList<>();
     byAccount.compute(
         account,
         (key, sockets) -> {
@@ -105,8 +151,16 @@ public final class LiveConnections {
             return sockets;
           }
           connections.incrementAndGet();
-          return sockets == null ? List.of(socket) : append(sockets, socket);
+          List<LiveSocket> grown = new ArrayList<>(sockets == null ? List.of() : sockets);
+          grown.add(socket);
+          while (grown.size() > maxSocketsPerAccount) {
+            evicted.add(grown.remove(0)); // the oldest first
+            connections.decrementAndGet();
+          }
+          return List.copyOf(grown);
         });
+    // Outside compute: disconnecting calls back into remove(), which must not nest in compute.
+    evicted.forEach(old -> old.disconnect("the account opened more than " + maxSocketsPerAccount + " sockets"));
     if (first) {
       presence.changed(account);
     }
@@ -127,11 +181,5 @@ public final class LiveConnections {
     if (!byAccount.containsKey(account)) {
       presence.changed(account);
     }
-  }
-
-  private static List<LiveSocket> append(List<LiveSocket> sockets, LiveSocket socket) {
-    LiveSocket[] grown = sockets.toArray(new LiveSocket[sockets.size() + 1]);
-    grown[sockets.size()] = socket;
-    return List.of(grown);
   }
 }

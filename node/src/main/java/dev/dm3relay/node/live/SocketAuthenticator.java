@@ -14,12 +14,20 @@ import java.util.concurrent.CompletionStage;
 public interface SocketAuthenticator {
 
   /**
+   * A socket's account, and until when it may stay connected (the end of its token's lifetime:
+   * the socket is disconnected then, as a request with that token would be refused).
+   *
+   * @param account the key the socket is registered under (the same key later given to {@link
+   *     LiveConnections#push})
+   */
+  record Authorized(String account, long expiresAtEpochSeconds) {}
+
+  /**
    * @param authPayload the handshake's auth object exactly as the client sent it; an empty object
    *     when the client sent none (as {@code socket.handshake.auth} is in the reference). It may be
    *     any JSON value, so implementations must not assume its shape.
-   * @return the account key the socket is registered under (the same key later given to {@link
-   *     LiveConnections#push}), or empty to refuse the socket. A failed stage, or one that does not
+   * @return the authorization, or empty to refuse the socket. A failed stage, or one that does not
    *     complete within the connect timeout, refuses the socket too.
    */
-  CompletionStage<Optional<String>> authenticate(JsonNode authPayload);
+  CompletionStage<Optional<Authorized>> authenticate(JsonNode authPayload);
 }

@@ -168,6 +168,14 @@ record SocketIoPacket(int type, String namespace, long ackId, JsonNode data) {
     return EVENT + write(array);
   }
 
+  /**
+   * EVENT on the default namespace with one argument given as JSON text, which must be one valid
+   * JSON value (a stored envelope's canonical JSON is).
+   */
+  static String eventWithJson(String name, String payloadJson) {
+    return EVENT + "[" + Json.quote(name) + "," + payloadJson + "]";
+  }
+
   /** ACK on the default namespace; a missing value acknowledges without arguments. */
   static String ack(long ackId, JsonNode value) {
     ArrayNode array = Json.mapper().createArrayNode();

@@ -12,10 +12,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.stream.connectors.cassandra.CassandraSessionSettings;
@@ -29,8 +28,6 @@ public final class CassandraEnvelopeBodies implements EnvelopeBodies {
 
   /** The journal's execution profile (QUORUM), so a body is as durable as the event indexing it. */
   static final String PROFILE = "pekko-persistence-cassandra-profile";
-  /** Point reads in flight per read call; the driver allows 1024 per connection. */
-  private static final int READ_WINDOW = 128;
   /** Bodies outlive their index entry a little: the entity expires entries only when awake. */
   private static final Duration TTL_GRACE = Duration.ofDays(1);
 
@@ -116,35 +113,14 @@ public final class CassandraEnvelopeBodies implements EnvelopeBodies {
   }
 
   @Override
-  public CompletionStage<Map<String, String>> read(String mailbox, Collection<String> bodyKeys) {
-    Map<String, String> found = new ConcurrentHashMap<>();
-    List<String> keys = List.copyOf(bodyKeys);
-    CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
-    // Windows of point reads one after another: bounded load however deep the mailbox is.
-    for (int from = 0; from < keys.size(); from += READ_WINDOW) {
-      List<String> window = keys.subList(from, Math.min(keys.size(), from + READ_WINDOW));
-      chain = chain.thenCompose(v -> readWindow(mailbox, window, found));
-    }
-    return chain.thenApply(v -> Map.copyOf(found));
-  }
-
-  private CompletionStage<Void> readWindow(
-      String mailbox, List<String> keys, Map<String, String> found) {
-    List<CompletableFuture<Void>> reads = new ArrayList<>();
-    for (String key : keys) {
-      reads.add(
-          session
-              .executeAsync(select.bind(mailbox, key).setExecutionProfileName(PROFILE).setIdempotent(true))
-              .thenAccept(
-                  rs -> {
-                    Row row = rs.one();
-                    ByteBuffer envelope = row == null ? null : row.getBytesUnsafe(0);
-                    if (envelope != null) {
-                      found.put(key, text(envelope));
-                    }
-                  })
-              .toCompletableFuture());
-    }
-    return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new));
+  public CompletionStage<Optional<String>> readOne(String mailbox, String bodyKey) {
+    return session
+        .executeAsync(select.bind(mailbox, bodyKey).setExecutionProfileName(PROFILE).setIdempotent(true))
+        .thenApply(
+            rs -> {
+              Row row = rs.one();
+              ByteBuffer envelope = row == null ? null : row.getBytesUnsafe(0);
+              return envelope == null ? Optional.<String>empty() : Optional.of(text(envelope));
+            });
   }
 }

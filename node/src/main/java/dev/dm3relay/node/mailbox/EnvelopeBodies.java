@@ -2,7 +2,7 @@ package dev.dm3relay.node.mailbox;
 
 import java.time.Duration;
 import java.util.Collection;
-import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 
@@ -22,6 +22,6 @@ public interface EnvelopeBodies {
 
   CompletionStage<Done> delete(String mailbox, Collection<String> bodyKeys);
 
-  /** The bodies that exist, by body key; missing keys (expired, deleted) are simply absent. */
-  CompletionStage<Map<String, String>> read(String mailbox, Collection<String> bodyKeys);
+  /** One body, or empty when it is gone (expired, deleted). */
+  CompletionStage<Optional<String>> readOne(String mailbox, String bodyKey);
 }

@@ -8,17 +8,14 @@ import java.nio.charset.StandardCharsets;
  * plus the fields the mailbox indexes. The submit pipeline extracts them; in the npm 1.7.1 layout
  * the message hash is {@code metadata.encryptedMessageHash}, at dm3 HEAD {@code metadata.messageHash}.
  *
- * @param conversationId receiver address + "," + nameprep'd sender name (dm3 §5.1 step 5)
  * @param senderName nameprep'd {@code deliveryInformation.from}; acks name it as contactAddress
- * @param messageHash the envelope's message hash: the dedup and ack key
+ * @param messageHash the envelope's message hash: with the sender, the dedup and ack key
  * @param json the envelope as stored and returned to the receiver
  */
-public record IncomingEnvelope(
-    String conversationId, String senderName, String messageHash, String json)
+public record IncomingEnvelope(String senderName, String messageHash, String json)
     implements CborSerializable {
 
   public IncomingEnvelope {
-    require(conversationId, "conversationId");
     require(senderName, "senderName");
     require(messageHash, "messageHash");
     require(json, "json");

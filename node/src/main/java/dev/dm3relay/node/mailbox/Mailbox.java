@@ -1,14 +1,20 @@
 package dev.dm3relay.node.mailbox;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.dm3relay.node.CborSerializable;
+import dev.dm3relay.protocol.crypto.Hashes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -21,10 +27,10 @@ import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
-import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
-import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
@@ -39,24 +45,60 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * once both are durable. Body writes of several envelopes run concurrently; envelopes whose body
  * is in flight are tracked as pending, so duplicate and quota checks see them too. See
  * node/README.md.
+ *
+ * <p>An envelope is identified by its sender's name and its message hash together ({@link
+ * MessageKey}): acknowledgements name both, and a hash alone is the sender's claim, so another
+ * sender reusing it must neither replace nor be mistaken for the first envelope.
  */
-public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox.Event, Mailbox.State> {
+public final class Mailbox
+    extends EventSourcedBehaviorWithEnforcedReplies<Mailbox.Command, Mailbox.Event, Mailbox.State> {
 
   public static final EntityTypeKey<Command> ENTITY_TYPE_KEY =
       EntityTypeKey.create(Command.class, "Mailbox");
 
-  /** Hashes per MessagesExpired/MessagesAcknowledged event: one event stays small however many. */
-  static final int HASHES_PER_EVENT = 500;
+  /**
+   * Keys per acknowledgement or expiry event, and per {@link AcknowledgeMessages} command: an
+   * event stays a small row however many messages one sync names, and a command stays well inside
+   * Artery's 256 KiB frame (500 keys of at most 255-byte names and 66-character hashes ≈ 165 KB).
+   */
+  public static final int KEYS_PER_EVENT = 500;
+
+  /**
+   * Envelopes indexed by one journal write at most. The write is a single-partition batch, and
+   * Cassandra refuses batches over {@code batch_size_fail_threshold} (640 KiB by default); 100
+   * index entries stay far below it whatever their names.
+   */
+  static final int ENVELOPES_PER_WRITE = 100;
 
   // ----------------------------------------------------------------------------------- commands
 
   public sealed interface Command extends CborSerializable
       permits RegisterProfile, SetProfileExtension, SetSpamFilterRules, SetNotificationChannels,
-          GetAccount, BufferEnvelope, AcknowledgeMessage, AcknowledgeMessages, ExpireMessages,
-          ListIncoming, BodyStored, BodyStoreFailed, PersistStoredBodies, ExpiryTick {}
+          GetAccount, BufferEnvelope, AcknowledgeMessages, ExpireMessages, ListIncoming,
+          BodyStored, BodyStoreFailed, PersistStoredBodies, ExpiryTick {}
 
-  /** Register or replace the account's signed profile (an opaque JSON string here). */
-  public record RegisterProfile(String signedProfileJson, ActorRef<StatusReply<Done>> replyTo)
+  /** When a profile may take the place of a different one already registered. */
+  public enum Replace {
+    /** Only a first registration (or the very same profile again). */
+    NEVER,
+    /** Only while {@code expectedCurrentJson} is still the registered profile. */
+    IF_CURRENT,
+    /** Whatever is registered (the caller has checked the new one against ENS). */
+    ALWAYS
+  }
+
+  /**
+   * Register the account's signed profile (an opaque JSON string here), or replace it as {@code
+   * replace} allows.
+   *
+   * @param expectedCurrentJson for {@link Replace#IF_CURRENT}: the profile the caller's proof was
+   *     checked against; otherwise null
+   */
+  public record RegisterProfile(
+      String signedProfileJson,
+      Replace replace,
+      String expectedCurrentJson,
+      ActorRef<StatusReply<Registration>> replyTo)
       implements Command {}
 
   /** The account's dm3 profile extension (JSON), served by the relay to senders. */
@@ -77,17 +119,12 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
   public record BufferEnvelope(IncomingEnvelope envelope, ActorRef<StatusReply<Buffered>> replyTo)
       implements Command {}
 
-  /** Remove the message with this hash from this sender; an unknown pair is harmless. */
-  public record AcknowledgeMessage(
-      String senderName, String messageHash, ActorRef<StatusReply<Acknowledged>> replyTo)
-      implements Command {}
-
   /** One acknowledgement: the sender's name as the client saw it and the envelope's message hash. */
   public record Ack(String senderName, String messageHash) implements CborSerializable {}
 
   /**
-   * A client's whole acknowledgement sync at once: one event and one journal write for all of
-   * them. Unknown pairs are skipped.
+   * Acknowledgements of a client's sync (at most {@link #KEYS_PER_EVENT}; the caller splits a
+   * larger one): one event and one journal write for all of them. Unknown pairs are skipped.
    */
   public record AcknowledgeMessages(List<Ack> acks, ActorRef<StatusReply<AcknowledgedMany>> replyTo)
       implements Command {}
@@ -95,15 +132,19 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
   /** Remove every message older than messageTTL now (the entity also does this on its own). */
   public record ExpireMessages(ActorRef<StatusReply<Expired>> replyTo) implements Command {}
 
-  /** The index of the incoming window: newest conversations first, newest messages first. */
-  public record ListIncoming(ActorRef<StatusReply<Incoming>> replyTo) implements Command {}
+  /**
+   * The body keys of the incoming window, newest first (dm3-protocol.md §5.4): every conversation
+   * when {@code conversationId} is null, else only that one.
+   */
+  public record ListIncoming(String conversationId, ActorRef<StatusReply<Incoming>> replyTo)
+      implements Command {}
 
-  /** The body of the pending envelope with this hash is durable; persist its index entry. */
-  record BodyStored(String messageHash) implements Command {}
+  /** The body of the pending envelope with this key is durable; persist its index entry. */
+  record BodyStored(MessageKey key) implements Command {}
 
-  record BodyStoreFailed(String messageHash, String reason) implements Command {}
+  record BodyStoreFailed(MessageKey key, String reason) implements Command {}
 
-  /** Persist the index entries of every body stored since the last such command, as one write. */
+  /** Persist the index entries of bodies stored since the last such command. */
   enum PersistStoredBodies implements Command {
     INSTANCE
   }
@@ -124,22 +165,46 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
       long totalBytes)
       implements CborSerializable {}
 
-  public record Buffered(String messageHash, long storedAt, boolean duplicate)
-      implements CborSerializable {}
+  /** How a {@link RegisterProfile} ended. */
+  public enum RegistrationOutcome {
+    /** The profile is now the account's (first registration or an allowed replacement). */
+    REGISTERED,
+    /** The same profile was registered already; nothing was written. */
+    UNCHANGED,
+    /** Another profile is registered and the command did not allow replacing it. */
+    CONFLICT
+  }
 
-  public record Acknowledged(boolean removed) implements CborSerializable {}
+  public record Registration(RegistrationOutcome outcome) implements CborSerializable {}
+
+  /** How a {@link BufferEnvelope} ended, short of a storage failure (a StatusReply error). */
+  public enum BufferOutcome {
+    /** Durable now. */
+    STORED,
+    /** The same sender's envelope with this hash is buffered already; nothing was added. */
+    DUPLICATE,
+    /** The mailbox is at its message or byte quota. */
+    MAILBOX_FULL,
+    /** This sender holds its whole share of the mailbox's quota. */
+    SENDER_SHARE_FULL
+  }
+
+  /** @param storedAt the store time of the envelope (the first one for a duplicate); 0 if refused */
+  public record Buffered(BufferOutcome outcome, long storedAt) implements CborSerializable {}
 
   public record AcknowledgedMany(int removed) implements CborSerializable {}
 
   public record Expired(int count) implements CborSerializable {}
 
-  public record Incoming(List<StoredMessage> messages) implements CborSerializable {}
+  /** Keys into the body store, in the order the receiver gets the envelopes. */
+  public record Incoming(List<String> bodyKeys) implements CborSerializable {}
 
   // ------------------------------------------------------------------------------------- events
 
   public sealed interface Event extends CborSerializable
       permits ProfileRegistered, ProfileExtensionSet, SpamFilterRulesSet, NotificationChannelsSet,
-          EnvelopeBuffered, MessageAcknowledged, MessagesAcknowledged, MessagesExpired {}
+          EnvelopeBuffered, EnvelopesAcknowledged, EnvelopesExpired, MessageAcknowledged,
+          MessagesAcknowledged, MessagesExpired {}
 
   public record ProfileRegistered(String signedProfileJson) implements Event {}
 
@@ -151,6 +216,14 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
 
   public record EnvelopeBuffered(StoredMessage message) implements Event {}
 
+  public record EnvelopesAcknowledged(List<MessageKey> keys) implements Event {}
+
+  public record EnvelopesExpired(List<MessageKey> keys) implements Event {}
+
+  /**
+   * Written before envelopes were keyed by sender and hash, when a hash named one envelope. Replayed
+   * only: it removes every entry with that hash. The same holds for the next two.
+   */
   public record MessageAcknowledged(String messageHash) implements Event {}
 
   public record MessagesAcknowledged(List<String> messageHashes) implements Event {}
@@ -158,6 +231,12 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
   public record MessagesExpired(List<String> messageHashes) implements Event {}
 
   // -------------------------------------------------------------------------------------- state
+
+  /** What a sender's envelopes take of the mailbox. */
+  static final class Usage {
+    int messages;
+    long bytes;
+  }
 
   /**
    * Mutable on purpose: copying a 10,000-entry index for every event would make each write cost
@@ -169,8 +248,9 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
     private String profileExtensionJson;
     private String spamFilterRulesJson;
     private String notificationChannelsJson;
-    /** By message hash, in store order (oldest first): expiry walks from the front. */
-    private final LinkedHashMap<String, StoredMessage> messages = new LinkedHashMap<>();
+    /** In store order (oldest first). */
+    private final LinkedHashMap<MessageKey, StoredMessage> messages = new LinkedHashMap<>();
+    private final Map<String, Usage> bySender = new HashMap<>();
     private long totalBytes;
 
     public int messageCount() {
@@ -191,26 +271,60 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
           messages.size(), totalBytes);
     }
 
-    public StoredMessage message(String messageHash) {
-      return messages.get(messageHash);
+    public StoredMessage message(MessageKey key) {
+      return messages.get(key);
     }
 
     public List<StoredMessage> messages() {
       return List.copyOf(messages.values());
     }
 
-    void add(StoredMessage message) {
-      StoredMessage previous = messages.put(message.messageHash(), message);
-      if (previous != null) {
-        totalBytes -= previous.size();
-      }
-      totalBytes += message.size();
+    /** Messages and bytes of one sender's buffered envelopes. */
+    public long[] usage(String senderName) {
+      Usage usage = bySender.get(senderName);
+      return usage == null ? new long[] {0, 0} : new long[] {usage.messages, usage.bytes};
     }
 
-    void remove(String messageHash) {
-      StoredMessage removed = messages.remove(messageHash);
+    /** Senders with at least one buffered envelope. */
+    public int senderCount() {
+      return bySender.size();
+    }
+
+    void add(StoredMessage message) {
+      StoredMessage previous = messages.put(MessageKey.of(message), message);
+      if (previous != null) {
+        account(previous, -1);
+      }
+      account(message, +1);
+    }
+
+    StoredMessage remove(MessageKey key) {
+      StoredMessage removed = messages.remove(key);
       if (removed != null) {
-        totalBytes -= removed.size();
+        account(removed, -1);
+      }
+      return removed;
+    }
+
+    /** Removes every entry with one of these hashes, whoever sent it (legacy events). */
+    void removeHashes(List<String> hashes) {
+      Set<String> doomed = new HashSet<>(hashes);
+      List<MessageKey> keys = new ArrayList<>();
+      for (StoredMessage m : messages.values()) {
+        if (doomed.contains(m.messageHash())) {
+          keys.add(MessageKey.of(m));
+        }
+      }
+      keys.forEach(this::remove);
+    }
+
+    private void account(StoredMessage message, int sign) {
+      totalBytes += sign * (long) message.size();
+      Usage usage = bySender.computeIfAbsent(message.senderName(), k -> new Usage());
+      usage.messages += sign;
+      usage.bytes += sign * (long) message.size();
+      if (usage.messages == 0) {
+        bySender.remove(message.senderName());
       }
     }
 
@@ -232,10 +346,8 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
       for (StoredMessage m : messages.values()) {
         byConversation.computeIfAbsent(m.conversationId(), k -> new ArrayList<>()).add(m);
       }
-      Comparator<StoredMessage> newestFirst =
-          Comparator.comparingLong(StoredMessage::storedAt).reversed();
       List<List<StoredMessage>> conversations = new ArrayList<>(byConversation.values());
-      conversations.forEach(c -> c.sort(newestFirst));
+      conversations.forEach(c -> c.sort(NEWEST_FIRST));
       conversations.sort(
           Comparator.comparingLong((List<StoredMessage> c) -> c.get(0).storedAt()).reversed());
       List<StoredMessage> window = new ArrayList<>();
@@ -244,9 +356,51 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
       }
       return window;
     }
+
+    /** The newest messages of one conversation, newest first. */
+    List<StoredMessage> conversation(String conversationId, int max) {
+      List<StoredMessage> found = new ArrayList<>();
+      for (StoredMessage m : messages.values()) {
+        if (m.conversationId().equals(conversationId)) {
+          found.add(m);
+        }
+      }
+      found.sort(NEWEST_FIRST);
+      return found.subList(0, Math.min(max, found.size()));
+    }
   }
 
-  /** What a snapshot holds: the account and the index, never envelope bodies. */
+  private static final Comparator<StoredMessage> NEWEST_FIRST =
+      Comparator.comparingLong(StoredMessage::storedAt).reversed();
+
+  /**
+   * What a snapshot holds: the account and the index, never envelope bodies. The index is grouped
+   * by sender, and what can be derived (conversation id, body key) is left out, so that a full
+   * mailbox stays a few MB at most (10,000 entries of distinct 253-character senders ≈ 3.5 MB,
+   * tested) — far below Cassandra's 16 MiB frame, whatever strangers send.
+   */
+  public record IndexSnapshot(
+      String signedProfileJson,
+      String profileExtensionJson,
+      String spamFilterRulesJson,
+      String notificationChannelsJson,
+      List<SenderIndex> senders)
+      implements CborSerializable {}
+
+  /** One sender's buffered envelopes in a snapshot; short property names keep it compact. */
+  public record SenderIndex(@JsonProperty("n") String senderName, @JsonProperty("m") List<IndexEntry> messages) {}
+
+  /** @param bodyKey null when it is {@link #bodyKey(String, String)} of the entry's sender and hash */
+  public record IndexEntry(
+      @JsonProperty("h") String messageHash,
+      @JsonProperty("t") long storedAt,
+      @JsonProperty("s") int size,
+      @JsonProperty("k") @JsonInclude(JsonInclude.Include.NON_NULL) String bodyKey) {}
+
+  /**
+   * The snapshot format written before the index was grouped by sender. Read only, so that a
+   * mailbox snapshotted by an older relay still recovers.
+   */
   public record Snapshot(
       String signedProfileJson,
       String profileExtensionJson,
@@ -266,17 +420,19 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
   }
 
   private final String address;
+  private final String conversationPrefix;
   private final MailboxSettings settings;
   private final EnvelopeBodies bodies;
   private final Clock clock;
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
   /**
-   * Accepted envelopes whose body write is in flight, by message hash. Not state: nothing is
-   * promised about them until their event is persisted, and a restarted entity forgets them (the
-   * senders' asks time out and dm3 clients resubmit, which is idempotent).
+   * Accepted envelopes whose body write is in flight. Not state: nothing is promised about them
+   * until their event is persisted, and a restarted entity forgets them (the senders' asks time out
+   * and dm3 clients resubmit, which is idempotent).
    */
-  private final Map<String, PendingEnvelope> pending = new HashMap<>();
+  private final Map<MessageKey, PendingEnvelope> pending = new HashMap<>();
+  private final Map<String, Usage> pendingBySender = new HashMap<>();
   private long pendingBytes;
 
   /** Bodies durable, events not yet persisted: the next PersistStoredBodies writes them together. */
@@ -298,11 +454,28 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
         // stopping it; the sender's ask times out and the dm3 client resubmits (idempotent).
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
     this.address = address;
+    this.conversationPrefix = address.toLowerCase(Locale.ROOT) + ",";
     this.settings = settings;
     this.bodies = bodies;
     this.clock = clock;
     this.context = context;
     this.timers = timers;
+  }
+
+  /**
+   * The conversation a sender's messages to this mailbox belong to: lower-case receiver address,
+   * a comma, the sender's (already normalised) name — what {@code EnsNames.conversationId} gives.
+   */
+  static String conversationId(String mailboxAddress, String senderName) {
+    return mailboxAddress.toLowerCase(Locale.ROOT) + "," + senderName;
+  }
+
+  /**
+   * Where a body is stored: one per sender and hash, so a resubmit after a lost reply overwrites
+   * in place and another sender's envelope with the same hash gets a row of its own.
+   */
+  static String bodyKey(String senderName, String messageHash) {
+    return Hashes.sha256Hex(senderName + "\n" + messageHash);
   }
 
   @Override
@@ -311,8 +484,8 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
   }
 
   @Override
-  public CommandHandler<Command, Event, State> commandHandler() {
-    return newCommandHandlerBuilder()
+  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+    return newCommandHandlerWithReplyBuilder()
         .forAnyState()
         .onCommand(RegisterProfile.class, this::onRegisterProfile)
         .onCommand(
@@ -325,90 +498,115 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
             SetNotificationChannels.class,
             (state, cmd) ->
                 persistAndAck(new NotificationChannelsSet(cmd.notificationChannelsJson()), cmd.replyTo()))
-        .onCommand(GetAccount.class, this::onGetAccount)
+        .onCommand(
+            GetAccount.class,
+            (state, cmd) -> Effect().reply(cmd.replyTo(), StatusReply.success(state.account())))
         .onCommand(BufferEnvelope.class, this::onBufferEnvelope)
         .onCommand(BodyStored.class, this::onBodyStored)
         .onCommand(BodyStoreFailed.class, this::onBodyStoreFailed)
-        .onCommand(PersistStoredBodies.class, (state, cmd) -> persistStoredBodies(state))
-        .onCommand(AcknowledgeMessage.class, this::onAcknowledge)
-        .onCommand(AcknowledgeMessages.class, this::onAcknowledgeMany)
+        .onCommand(PersistStoredBodies.class, (state, cmd) -> persistStoredBodies())
+        .onCommand(AcknowledgeMessages.class, this::onAcknowledge)
         .onCommand(ExpireMessages.class, (state, cmd) -> expire(state, cmd.replyTo()))
         .onCommand(ExpiryTick.class, (state, cmd) -> expire(state, null))
         .onCommand(ListIncoming.class, this::onListIncoming)
         .build();
   }
 
-  private Effect<Event, State> onRegisterProfile(State state, RegisterProfile cmd) {
-    return persistAndAck(new ProfileRegistered(cmd.signedProfileJson()), cmd.replyTo());
-  }
-
-  private Effect<Event, State> persistAndAck(Event event, ActorRef<StatusReply<Done>> replyTo) {
-    return Effect().persist(event).thenRun(s -> replyTo.tell(StatusReply.ack()));
-  }
-
-  private Effect<Event, State> onGetAccount(State state, GetAccount cmd) {
-    cmd.replyTo().tell(StatusReply.success(state.account()));
-    return Effect().none();
-  }
-
-  private Effect<Event, State> onBufferEnvelope(State state, BufferEnvelope cmd) {
-    IncomingEnvelope envelope = cmd.envelope();
-    StoredMessage existing = state.message(envelope.messageHash());
-    if (existing != null) {
-      cmd.replyTo().tell(StatusReply.success(new Buffered(existing.messageHash(), existing.storedAt(), true)));
-      return Effect().none();
+  private ReplyEffect<Event, State> onRegisterProfile(State state, RegisterProfile cmd) {
+    String current = state.signedProfileJson();
+    if (current != null && current.equals(cmd.signedProfileJson())) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(new Registration(RegistrationOutcome.UNCHANGED)));
     }
-    PendingEnvelope inFlight = pending.get(envelope.messageHash());
+    boolean allowed =
+        current == null
+            || cmd.replace() == Replace.ALWAYS
+            || (cmd.replace() == Replace.IF_CURRENT && current.equals(cmd.expectedCurrentJson()));
+    if (!allowed) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(new Registration(RegistrationOutcome.CONFLICT)));
+    }
+    return Effect()
+        .persist(new ProfileRegistered(cmd.signedProfileJson()))
+        .thenReply(cmd.replyTo(), s -> StatusReply.success(new Registration(RegistrationOutcome.REGISTERED)));
+  }
+
+  private ReplyEffect<Event, State> persistAndAck(Event event, ActorRef<StatusReply<Done>> replyTo) {
+    return Effect().persist(event).thenReply(replyTo, s -> StatusReply.ack());
+  }
+
+  private ReplyEffect<Event, State> onBufferEnvelope(State state, BufferEnvelope cmd) {
+    IncomingEnvelope envelope = cmd.envelope();
+    MessageKey key = new MessageKey(envelope.senderName(), envelope.messageHash());
+    StoredMessage existing = state.message(key);
+    if (existing != null) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(new Buffered(BufferOutcome.DUPLICATE, existing.storedAt())));
+    }
+    PendingEnvelope inFlight = pending.get(key);
     if (inFlight != null) {
       // Same envelope submitted again before the first write finished: answer both together.
       inFlight.waiters().add(cmd.replyTo());
-      return Effect().none();
+      return Effect().noReply();
     }
     int size = envelope.sizeInBytes();
     int messages = state.messageCount() + pending.size();
     long bytes = state.totalBytes() + pendingBytes;
     if (messages >= settings.maxMessages() || bytes + size > settings.maxBytes()) {
-      cmd.replyTo()
-          .tell(
-              StatusReply.error(
-                  String.format(
-                      "mailbox quota exceeded: %d messages / %d bytes stored, limits %d messages / %d bytes",
-                      messages, bytes, settings.maxMessages(), settings.maxBytes())));
-      return Effect().none();
+      return refuse(cmd, BufferOutcome.MAILBOX_FULL);
+    }
+    long[] senderUsage = state.usage(envelope.senderName());
+    Usage senderPending = pendingBySender.get(envelope.senderName());
+    long senderMessages = senderUsage[0] + (senderPending == null ? 0 : senderPending.messages);
+    long senderBytes = senderUsage[1] + (senderPending == null ? 0 : senderPending.bytes);
+    if (senderMessages >= settings.maxMessagesPerSender() || senderBytes + size > settings.maxBytesPerSender()) {
+      return refuse(cmd, BufferOutcome.SENDER_SHARE_FULL);
     }
     StoredMessage message =
         new StoredMessage(
-            envelope.conversationId(),
+            conversationPrefix + envelope.senderName(),
             envelope.senderName(),
             envelope.messageHash(),
             clock.millis(),
             size,
-            bodyKey(envelope));
+            bodyKey(envelope.senderName(), envelope.messageHash()));
     List<ActorRef<StatusReply<Buffered>>> waiters = new ArrayList<>();
     waiters.add(cmd.replyTo());
-    pending.put(message.messageHash(), new PendingEnvelope(message, waiters));
+    pending.put(key, new PendingEnvelope(message, waiters));
+    track(pendingBySender, message, +1);
     pendingBytes += size;
     context.pipeToSelf(
         bodies.write(address, message.bodyKey(), envelope.json(), message.storedAt(), settings.messageTtl()),
         (done, failure) ->
             failure == null
-                ? new BodyStored(message.messageHash())
-                : new BodyStoreFailed(message.messageHash(), String.valueOf(failure.getMessage())));
-    return Effect().none();
+                ? new BodyStored(key)
+                : new BodyStoreFailed(key, String.valueOf(failure.getMessage())));
+    return Effect().noReply();
   }
 
-  private PendingEnvelope takePending(String messageHash) {
-    PendingEnvelope p = pending.remove(messageHash);
+  private ReplyEffect<Event, State> refuse(BufferEnvelope cmd, BufferOutcome why) {
+    return Effect().reply(cmd.replyTo(), StatusReply.success(new Buffered(why, 0L)));
+  }
+
+  private static void track(Map<String, Usage> usages, StoredMessage message, int sign) {
+    Usage usage = usages.computeIfAbsent(message.senderName(), k -> new Usage());
+    usage.messages += sign;
+    usage.bytes += sign * (long) message.size();
+    if (usage.messages == 0) {
+      usages.remove(message.senderName());
+    }
+  }
+
+  private PendingEnvelope takePending(MessageKey key) {
+    PendingEnvelope p = pending.remove(key);
     if (p != null) {
       pendingBytes -= p.message().size();
+      track(pendingBySender, p.message(), -1);
     }
     return p;
   }
 
-  private Effect<Event, State> onBodyStored(State state, BodyStored bodyStored) {
-    PendingEnvelope p = pending.get(bodyStored.messageHash());
+  private ReplyEffect<Event, State> onBodyStored(State state, BodyStored bodyStored) {
+    PendingEnvelope p = pending.get(bodyStored.key());
     if (p == null) {
-      return Effect().none();
+      return Effect().noReply();
     }
     // Group commit: while one persist is in flight, Pekko holds back the BodyStored messages that
     // arrive; they all join `stored` before the next PersistStoredBodies runs, so under load one
@@ -417,16 +615,19 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
       context.getSelf().tell(PersistStoredBodies.INSTANCE);
     }
     stored.add(p);
-    return Effect().none();
+    return Effect().noReply();
   }
 
-  private Effect<Event, State> persistStoredBodies(State state) {
+  private ReplyEffect<Event, State> persistStoredBodies() {
     if (stored.isEmpty()) {
-      return Effect().none();
+      return Effect().noReply();
     }
-    List<PendingEnvelope> batch = List.copyOf(stored);
-    stored.clear();
-    batch.forEach(p -> takePending(p.message().messageHash()));
+    List<PendingEnvelope> batch = List.copyOf(stored.subList(0, Math.min(ENVELOPES_PER_WRITE, stored.size())));
+    stored.subList(0, batch.size()).clear();
+    if (!stored.isEmpty()) {
+      context.getSelf().tell(PersistStoredBodies.INSTANCE); // runs once this write is done
+    }
+    batch.forEach(p -> takePending(MessageKey.of(p.message())));
     List<Event> events = batch.stream().<Event>map(p -> new EnvelopeBuffered(p.message())).toList();
     return Effect()
         .persist(events)
@@ -434,109 +635,86 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
             s -> {
               for (PendingEnvelope p : batch) {
                 StoredMessage m = p.message();
-                p.waiters().get(0)
-                    .tell(StatusReply.success(new Buffered(m.messageHash(), m.storedAt(), false)));
+                p.waiters().get(0).tell(StatusReply.success(new Buffered(BufferOutcome.STORED, m.storedAt())));
                 p.waiters().subList(1, p.waiters().size())
-                    .forEach(w -> w.tell(StatusReply.success(new Buffered(m.messageHash(), m.storedAt(), true))));
+                    .forEach(w -> w.tell(StatusReply.success(new Buffered(BufferOutcome.DUPLICATE, m.storedAt()))));
               }
-            });
+            })
+        .thenNoReply();
   }
 
-  private Effect<Event, State> onBodyStoreFailed(State state, BodyStoreFailed failed) {
-    PendingEnvelope p = takePending(failed.messageHash());
+  private ReplyEffect<Event, State> onBodyStoreFailed(State state, BodyStoreFailed failed) {
+    PendingEnvelope p = takePending(failed.key());
     if (p == null) {
-      return Effect().none();
+      return Effect().noReply();
     }
     context.getLog().warn("Envelope body write for mailbox {} failed: {}", address, failed.reason());
     p.waiters().forEach(w -> w.tell(StatusReply.error("storage unavailable, try again")));
-    return Effect().none();
+    return Effect().noReply();
   }
 
-  private Effect<Event, State> onAcknowledge(State state, AcknowledgeMessage cmd) {
-    StoredMessage m = state.message(cmd.messageHash());
-    if (m == null || !m.senderName().equals(cmd.senderName())) {
-      cmd.replyTo().tell(StatusReply.success(new Acknowledged(false)));
-      return Effect().none();
-    }
-    return Effect()
-        .persist(new MessageAcknowledged(m.messageHash()))
-        .thenRun(
-            s -> {
-              cmd.replyTo().tell(StatusReply.success(new Acknowledged(true)));
-              deleteBodies(List.of(m.bodyKey()));
-            });
-  }
-
-  private Effect<Event, State> onAcknowledgeMany(State state, AcknowledgeMessages cmd) {
+  private ReplyEffect<Event, State> onAcknowledge(State state, AcknowledgeMessages cmd) {
     List<StoredMessage> matched = new ArrayList<>();
-    java.util.Set<String> seen = new java.util.HashSet<>();
+    Set<MessageKey> seen = new HashSet<>();
     for (Ack ack : cmd.acks()) {
-      StoredMessage m = state.message(ack.messageHash());
-      if (m != null && m.senderName().equals(ack.senderName()) && seen.add(m.messageHash())) {
+      MessageKey key = new MessageKey(ack.senderName(), ack.messageHash());
+      StoredMessage m = state.message(key);
+      if (m != null && seen.add(key)) {
         matched.add(m);
       }
     }
     if (matched.isEmpty()) {
-      cmd.replyTo().tell(StatusReply.success(new AcknowledgedMany(0)));
-      return Effect().none();
+      return Effect().reply(cmd.replyTo(), StatusReply.success(new AcknowledgedMany(0)));
     }
     List<Event> events = new ArrayList<>();
-    for (int from = 0; from < matched.size(); from += HASHES_PER_EVENT) {
-      events.add(
-          new MessagesAcknowledged(
-              matched.subList(from, Math.min(matched.size(), from + HASHES_PER_EVENT)).stream()
-                  .map(StoredMessage::messageHash)
-                  .toList()));
+    for (List<MessageKey> chunk : chunks(matched)) {
+      events.add(new EnvelopesAcknowledged(chunk));
     }
     return Effect()
         .persist(events)
-        .thenRun(
-            s -> {
-              cmd.replyTo().tell(StatusReply.success(new AcknowledgedMany(matched.size())));
-              deleteBodies(matched.stream().map(StoredMessage::bodyKey).toList());
-            });
+        .thenRun(s -> deleteBodies(matched.stream().map(StoredMessage::bodyKey).toList()))
+        .thenReply(cmd.replyTo(), s -> StatusReply.success(new AcknowledgedMany(matched.size())));
   }
 
-  private Effect<Event, State> expire(State state, ActorRef<StatusReply<Expired>> replyTo) {
+  private static List<List<MessageKey>> chunks(List<StoredMessage> messages) {
+    List<List<MessageKey>> chunks = new ArrayList<>();
+    for (int from = 0; from < messages.size(); from += KEYS_PER_EVENT) {
+      chunks.add(
+          messages.subList(from, Math.min(messages.size(), from + KEYS_PER_EVENT)).stream()
+              .map(MessageKey::of)
+              .toList());
+    }
+    return chunks;
+  }
+
+  private ReplyEffect<Event, State> expire(State state, ActorRef<StatusReply<Expired>> replyTo) {
     List<StoredMessage> due =
         settings.messageTtl().isZero()
             ? List.of()
             : state.storedAtOrBefore(clock.millis() - settings.messageTtl().toMillis());
     if (due.isEmpty()) {
-      if (replyTo != null) {
-        replyTo.tell(StatusReply.success(new Expired(0)));
-      }
-      return Effect().none();
+      return replyTo == null
+          ? Effect().noReply()
+          : Effect().reply(replyTo, StatusReply.success(new Expired(0)));
     }
     List<Event> events = new ArrayList<>();
-    for (int from = 0; from < due.size(); from += HASHES_PER_EVENT) {
-      events.add(
-          new MessagesExpired(
-              due.subList(from, Math.min(due.size(), from + HASHES_PER_EVENT)).stream()
-                  .map(StoredMessage::messageHash)
-                  .toList()));
+    for (List<MessageKey> chunk : chunks(due)) {
+      events.add(new EnvelopesExpired(chunk));
     }
     List<String> bodyKeys = due.stream().map(StoredMessage::bodyKey).toList();
-    return Effect()
-        .persist(events)
-        .thenRun(
-            s -> {
-              if (replyTo != null) {
-                replyTo.tell(StatusReply.success(new Expired(due.size())));
-              }
-              deleteBodies(bodyKeys);
-            });
+    var effect = Effect().persist(events).thenRun(s -> deleteBodies(bodyKeys));
+    return replyTo == null
+        ? effect.thenNoReply()
+        : effect.thenReply(replyTo, s -> StatusReply.success(new Expired(due.size())));
   }
 
-  private Effect<Event, State> onListIncoming(State state, ListIncoming cmd) {
-    cmd.replyTo()
-        .tell(
-            StatusReply.success(
-                new Incoming(
-                    List.copyOf(
-                        state.incomingWindow(
-                            settings.listMaxConversations(), settings.listMaxPerConversation())))));
-    return Effect().none();
+  private ReplyEffect<Event, State> onListIncoming(State state, ListIncoming cmd) {
+    List<StoredMessage> window =
+        cmd.conversationId() == null
+            ? state.incomingWindow(settings.listMaxConversations(), settings.listMaxPerConversation())
+            : state.conversation(cmd.conversationId(), settings.listMaxPerConversation());
+    return Effect()
+        .reply(cmd.replyTo(), StatusReply.success(new Incoming(window.stream().map(StoredMessage::bodyKey).toList())));
   }
 
   /**
@@ -552,11 +730,6 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
                 context.getSystem().log().warn("Deleting {} bodies of mailbox {} failed", bodyKeys.size(), address);
               }
             });
-  }
-
-  /** One body per message hash per mailbox: a resubmit after a lost reply overwrites in place. */
-  static String bodyKey(IncomingEnvelope envelope) {
-    return envelope.messageHash();
   }
 
   @Override
@@ -594,21 +767,33 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
               return state;
             })
         .onEvent(
+            EnvelopesAcknowledged.class,
+            (state, e) -> {
+              e.keys().forEach(state::remove);
+              return state;
+            })
+        .onEvent(
+            EnvelopesExpired.class,
+            (state, e) -> {
+              e.keys().forEach(state::remove);
+              return state;
+            })
+        .onEvent(
             MessageAcknowledged.class,
             (state, e) -> {
-              state.remove(e.messageHash());
+              state.removeHashes(List.of(e.messageHash()));
               return state;
             })
         .onEvent(
             MessagesAcknowledged.class,
             (state, e) -> {
-              e.messageHashes().forEach(state::remove);
+              state.removeHashes(e.messageHashes());
               return state;
             })
         .onEvent(
             MessagesExpired.class,
             (state, e) -> {
-              e.messageHashes().forEach(state::remove);
+              state.removeHashes(e.messageHashes());
               return state;
             })
         .build();
@@ -654,25 +839,65 @@ public final class Mailbox extends EventSourcedBehavior<Mailbox.Command, Mailbox
       @Override
       public Object toJournal(State state) {
         // A copy taken now: the snapshot is serialized later, while the live state moves on.
-        return new Snapshot(
-            state.signedProfileJson,
-            state.profileExtensionJson,
-            state.spamFilterRulesJson,
-            state.notificationChannelsJson,
-            state.messages());
+        return snapshotOf(state);
       }
 
       @Override
       public State fromJournal(Object from) {
-        Snapshot snapshot = (Snapshot) from;
-        State state = new State();
-        state.signedProfileJson = snapshot.signedProfileJson();
-        state.profileExtensionJson = snapshot.profileExtensionJson();
-        state.spamFilterRulesJson = snapshot.spamFilterRulesJson();
-        state.notificationChannelsJson = snapshot.notificationChannelsJson();
-        snapshot.messages().forEach(state::add);
-        return state;
+        return stateOf(address, from);
       }
     };
+  }
+
+  static IndexSnapshot snapshotOf(State state) {
+    Map<String, List<IndexEntry>> bySender = new LinkedHashMap<>();
+    for (StoredMessage m : state.messages.values()) {
+      String derived = bodyKey(m.senderName(), m.messageHash());
+      bySender
+          .computeIfAbsent(m.senderName(), k -> new ArrayList<>())
+          .add(new IndexEntry(m.messageHash(), m.storedAt(), m.size(), m.bodyKey().equals(derived) ? null : m.bodyKey()));
+    }
+    List<SenderIndex> senders = new ArrayList<>(bySender.size());
+    bySender.forEach((sender, entries) -> senders.add(new SenderIndex(sender, entries)));
+    return new IndexSnapshot(
+        state.signedProfileJson,
+        state.profileExtensionJson,
+        state.spamFilterRulesJson,
+        state.notificationChannelsJson,
+        senders);
+  }
+
+  static State stateOf(String address, Object snapshot) {
+    State state = new State();
+    if (snapshot instanceof Snapshot legacy) {
+      state.signedProfileJson = legacy.signedProfileJson();
+      state.profileExtensionJson = legacy.profileExtensionJson();
+      state.spamFilterRulesJson = legacy.spamFilterRulesJson();
+      state.notificationChannelsJson = legacy.notificationChannelsJson();
+      legacy.messages().forEach(state::add);
+      return state;
+    }
+    IndexSnapshot s = (IndexSnapshot) snapshot;
+    state.signedProfileJson = s.signedProfileJson();
+    state.profileExtensionJson = s.profileExtensionJson();
+    state.spamFilterRulesJson = s.spamFilterRulesJson();
+    state.notificationChannelsJson = s.notificationChannelsJson();
+    List<StoredMessage> all = new ArrayList<>();
+    for (SenderIndex sender : s.senders()) {
+      String conversation = conversationId(address, sender.senderName());
+      for (IndexEntry e : sender.messages()) {
+        all.add(
+            new StoredMessage(
+                conversation,
+                sender.senderName(),
+                e.messageHash(),
+                e.storedAt(),
+                e.size(),
+                e.bodyKey() != null ? e.bodyKey() : bodyKey(sender.senderName(), e.messageHash())));
+      }
+    }
+    all.sort(Comparator.comparingLong(StoredMessage::storedAt)); // back into store order
+    all.forEach(state::add);
+    return state;
   }
 }

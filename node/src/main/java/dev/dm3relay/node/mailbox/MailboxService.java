@@ -5,6 +5,8 @@ import dev.dm3relay.protocol.model.SignedUserProfile;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.javadsl.Source;
 
 /**
  * What the delivery API needs from the mailboxes, keyed by checksummed address. A failed stage
@@ -15,17 +17,24 @@ public interface MailboxService {
   /** The account registered for {@code address}, if any. */
   CompletionStage<Optional<Account>> account(String address);
 
-  /** Registers or replaces the account's profile; completes once durable. */
-  CompletionStage<Account> registerProfile(String address, SignedUserProfile profile, long nowMs);
+  /**
+   * Registers the account's profile, or replaces it as {@code replace} allows; completes once
+   * durable.
+   *
+   * @param expectedCurrent for {@link Mailbox.Replace#IF_CURRENT}: the profile the caller's proof
+   *     was checked against, else null
+   */
+  CompletionStage<Mailbox.RegistrationOutcome> registerProfile(
+      String address, SignedUserProfile profile, Mailbox.Replace replace, SignedUserProfile expectedCurrent);
 
-  /** Buffers a stamped envelope; completes once the envelope is durable in Cassandra. */
+  /** Buffers a stamped envelope; completes once the envelope is durable in Cassandra, or refused. */
   CompletionStage<BufferOutcome> buffer(String address, BufferedEnvelope envelope);
 
   /** Up to 101 conversations, newest activity first, each up to 1001 envelopes, newest first (§5.4). */
-  CompletionStage<List<String>> incoming(String address);
+  CompletionStage<Listing> incoming(String address);
 
   /** Up to 1001 envelopes of one conversation, newest first. */
-  CompletionStage<List<String>> conversation(String address, String conversationId);
+  CompletionStage<Listing> conversation(String address, String conversationId);
 
   /** Removes each acknowledged envelope; unknown ones are ignored. Returns how many were removed. */
   CompletionStage<Integer> acknowledge(String address, List<Ack> acknowledgements);
@@ -46,7 +55,6 @@ public interface MailboxService {
   /**
    * A stamped envelope ready to buffer.
    *
-   * @param conversationId lower(receiver address) + "," + nameprep(sender name)
    * @param senderName nameprep(deliveryInformation.from)
    * @param messageHash {@code metadata.messageHash}, or null in the npm 1.7.1 layout
    * @param encryptedMessageHash {@code metadata.encryptedMessageHash}, or null
@@ -55,7 +63,6 @@ public interface MailboxService {
    * @param json the stored envelope's canonical JSON (postmark set, routing data opened)
    */
   record BufferedEnvelope(
-      String conversationId,
       String senderName,
       String messageHash,
       String encryptedMessageHash,
@@ -75,9 +82,18 @@ public interface MailboxService {
     STORED,
     /** The same envelope was buffered before and is still there: nothing was added. */
     ALREADY_STORED,
-    /** No profile is registered for the address. */
-    UNKNOWN_ACCOUNT,
     /** The mailbox is at its message or byte quota. */
-    MAILBOX_FULL
+    MAILBOX_FULL,
+    /** The sender's envelopes take their whole share of the receiver's quota. */
+    SENDER_SHARE_FULL
+  }
+
+  /** A listing of stored envelopes, or the node's answer that it streams too many already. */
+  sealed interface Listing {
+    /** The stored envelopes' JSON, read while the stream is consumed; run it exactly once. */
+    record Streaming(Source<String, NotUsed> envelopes) implements Listing {}
+
+    /** At the node's (or the mailbox's) limit of listings at once: come back in a moment. */
+    record Busy() implements Listing {}
   }
 }

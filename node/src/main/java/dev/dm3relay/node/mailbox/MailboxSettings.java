@@ -2,15 +2,19 @@ package dev.dm3relay.node.mailbox;
 
 import com.typesafe.config.Config;
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * Limits and timings of every mailbox, from {@code dm3relay.mailbox} (mailbox.conf).
  *
  * @param messageTtl zero keeps messages until acknowledged
+ * @param maxSharePerSender the part of both quotas (0 &lt; share ≤ 1) one sender's envelopes may
+ *     take, so that no stranger can fill someone's mailbox alone
  */
 public record MailboxSettings(
     int maxMessages,
     long maxBytes,
+    double maxSharePerSender,
     Duration messageTtl,
     Duration expiryCheckInterval,
     int snapshotEvery,
@@ -18,11 +22,22 @@ public record MailboxSettings(
     int listMaxPerConversation,
     Duration askTimeout) {
 
+  public MailboxSettings {
+    if (maxMessages < 1 || maxBytes < 1) {
+      throw new IllegalArgumentException("MAILBOX_MAX_MESSAGES and MAILBOX_MAX_BYTES must be positive");
+    }
+    if (!(maxSharePerSender > 0 && maxSharePerSender <= 1)) {
+      throw new IllegalArgumentException(
+          "MAILBOX_MAX_SHARE_PER_SENDER must be above 0 and at most 1 (or 100%): " + maxSharePerSender);
+    }
+  }
+
   public static MailboxSettings from(Config root) {
     Config c = root.getConfig("dm3relay.mailbox");
     return new MailboxSettings(
         c.getInt("max-messages"),
         c.getBytes("max-bytes"),
+        share(c.getString("max-share-per-sender")),
         Duration.ofDays(c.getLong("message-ttl-days")),
         c.getDuration("expiry-check-interval"),
         c.getInt("snapshot-every"),
@@ -31,27 +46,53 @@ public record MailboxSettings(
         c.getDuration("ask-timeout"));
   }
 
+  /** {@code 0.1} or {@code 10%}. */
+  static double share(String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    try {
+      return t.endsWith("%") ? Double.parseDouble(t.substring(0, t.length() - 1).trim()) / 100 : Double.parseDouble(t);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("MAILBOX_MAX_SHARE_PER_SENDER is not a fraction or a percentage: " + text, e);
+    }
+  }
+
   public static MailboxSettings defaults() {
     return new MailboxSettings(
-        10_000, 100L * 1024 * 1024, Duration.ZERO, Duration.ofHours(1), 500, 101, 1001,
+        10_000, 100L * 1024 * 1024, 0.1, Duration.ZERO, Duration.ofHours(1), 500, 101, 1001,
         Duration.ofSeconds(10));
+  }
+
+  /** Envelopes one sender may have buffered here at once (at least one). */
+  public int maxMessagesPerSender() {
+    return (int) Math.max(1, Math.floor(maxMessages * maxSharePerSender));
+  }
+
+  /** Bytes one sender's buffered envelopes may take here at once. */
+  public long maxBytesPerSender() {
+    return (long) Math.max(1, Math.floor(maxBytes * maxSharePerSender));
   }
 
   public MailboxSettings withQuota(int messages, long bytes) {
     return new MailboxSettings(
-        messages, bytes, messageTtl, expiryCheckInterval, snapshotEvery, listMaxConversations,
+        messages, bytes, maxSharePerSender, messageTtl, expiryCheckInterval, snapshotEvery, listMaxConversations,
+        listMaxPerConversation, askTimeout);
+  }
+
+  public MailboxSettings withMaxSharePerSender(double share) {
+    return new MailboxSettings(
+        maxMessages, maxBytes, share, messageTtl, expiryCheckInterval, snapshotEvery, listMaxConversations,
         listMaxPerConversation, askTimeout);
   }
 
   public MailboxSettings withMessageTtl(Duration ttl) {
     return new MailboxSettings(
-        maxMessages, maxBytes, ttl, expiryCheckInterval, snapshotEvery, listMaxConversations,
+        maxMessages, maxBytes, maxSharePerSender, ttl, expiryCheckInterval, snapshotEvery, listMaxConversations,
         listMaxPerConversation, askTimeout);
   }
 
   public MailboxSettings withSnapshotEvery(int events) {
     return new MailboxSettings(
-        maxMessages, maxBytes, messageTtl, expiryCheckInterval, events, listMaxConversations,
+        maxMessages, maxBytes, maxSharePerSender, messageTtl, expiryCheckInterval, events, listMaxConversations,
         listMaxPerConversation, askTimeout);
   }
 }

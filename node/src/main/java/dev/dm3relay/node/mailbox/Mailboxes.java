@@ -3,14 +3,16 @@ package dev.dm3relay.node.mailbox;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.stream.javadsl.Source;
 
 /**
  * The relay's mailboxes: sharded {@link Mailbox} entities plus the body table, behind plain
@@ -18,6 +20,9 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
  * any case.
  */
 public final class Mailboxes {
+
+  /** Body reads one listing keeps in flight: with the node's listing limit, the node's bound. */
+  static final int READS_PER_LISTING = 4;
 
   private final ClusterSharding sharding;
   private final MailboxSettings settings;
@@ -40,13 +45,20 @@ public final class Mailboxes {
     return new Mailboxes(sharding, settings, bodies);
   }
 
+  public MailboxSettings settings() {
+    return settings;
+  }
+
   public EntityRef<Mailbox.Command> mailbox(String address) {
     return sharding.entityRefFor(Mailbox.ENTITY_TYPE_KEY, MailboxAddress.checksummed(address));
   }
 
-  public CompletionStage<Done> registerProfile(String address, String signedProfileJson) {
+  public CompletionStage<Mailbox.RegistrationOutcome> registerProfile(
+      String address, String signedProfileJson, Mailbox.Replace replace, String expectedCurrentJson) {
     return direct(mailbox(address)
-        .askWithStatus(r -> new Mailbox.RegisterProfile(signedProfileJson, r), settings.askTimeout()));
+            .<Mailbox.Registration>askWithStatus(
+                r -> new Mailbox.RegisterProfile(signedProfileJson, replace, expectedCurrentJson, r), settings.askTimeout()))
+        .thenApply(Mailbox.Registration::outcome);
   }
 
   public CompletionStage<Done> setProfileExtension(String address, String profileExtensionJson) {
@@ -69,46 +81,61 @@ public final class Mailboxes {
     return direct(mailbox(address).askWithStatus(Mailbox.GetAccount::new, settings.askTimeout()));
   }
 
-  /** Completes once the envelope is durable (body and event), or fails (quota, storage). */
+  /** Completes once the envelope is durable (body and event) or refused; fails if storage fails. */
   public CompletionStage<Mailbox.Buffered> buffer(String address, IncomingEnvelope envelope) {
     return direct(mailbox(address)
         .askWithStatus(r -> new Mailbox.BufferEnvelope(envelope, r), settings.askTimeout()));
   }
 
-  public CompletionStage<Mailbox.Acknowledged> acknowledge(
-      String address, String senderName, String messageHash) {
-    return direct(mailbox(address)
-        .askWithStatus(
-            r -> new Mailbox.AcknowledgeMessage(senderName, messageHash, r), settings.askTimeout()));
-  }
-
-  /** All acknowledgements of one sync in one journal write; returns how many were removed. */
+  /**
+   * A client's whole sync, in commands of at most {@link Mailbox#KEYS_PER_EVENT} acknowledgements
+   * (each one journal write), one after another; returns how many were removed.
+   */
   public CompletionStage<Integer> acknowledgeAll(String address, List<Mailbox.Ack> acks) {
-    return direct(mailbox(address)
-        .<Mailbox.AcknowledgedMany>askWithStatus(
-            r -> new Mailbox.AcknowledgeMessages(List.copyOf(acks), r), settings.askTimeout())
-        .thenApply(Mailbox.AcknowledgedMany::removed));
+    EntityRef<Mailbox.Command> mailbox = mailbox(address);
+    CompletionStage<Integer> removed = CompletableFuture.completedFuture(0);
+    for (int from = 0; from < acks.size(); from += Mailbox.KEYS_PER_EVENT) {
+      List<Mailbox.Ack> chunk = List.copyOf(acks.subList(from, Math.min(acks.size(), from + Mailbox.KEYS_PER_EVENT)));
+      removed =
+          removed.thenCompose(
+              sum ->
+                  direct(mailbox.<Mailbox.AcknowledgedMany>askWithStatus(
+                          r -> new Mailbox.AcknowledgeMessages(chunk, r), settings.askTimeout()))
+                      .thenApply(many -> sum + many.removed()));
+    }
+    return removed;
   }
 
   public CompletionStage<Mailbox.Expired> expire(String address) {
     return direct(mailbox(address).askWithStatus(Mailbox.ExpireMessages::new, settings.askTimeout()));
   }
 
-  /** A buffered envelope with its body, as returned to the receiver. */
-  public record StoredEnvelope(StoredMessage message, String json) {}
-
   /**
-   * The incoming window (dm3 reference: 101 conversations x 1001 messages, newest first) with
-   * bodies. An index entry whose body is gone (expired by Cassandra's TTL first) is left out.
+   * The incoming window (dm3 reference: 101 conversations x 1001 messages, newest first), or one
+   * conversation of it, as a stream of stored envelopes read from the body table while the stream
+   * is consumed: {@value #READS_PER_LISTING} reads in flight, so a listing holds a few bodies in
+   * memory however large the mailbox is. An index entry whose body is gone (expired by
+   * Cassandra's TTL first) is left out.
    */
-  public CompletionStage<List<StoredEnvelope>> listIncoming(String address) {
+  public CompletionStage<Source<String, NotUsed>> listIncoming(String address, String conversationIdOrNull) {
     String mailbox = MailboxAddress.checksummed(address);
-    return direct(mailbox(mailbox).askWithStatus(Mailbox.ListIncoming::new, settings.askTimeout()))
-        .thenCompose(
+    return direct(mailbox(mailbox)
+            .<Mailbox.Incoming>askWithStatus(r -> new Mailbox.ListIncoming(conversationIdOrNull, r), settings.askTimeout()))
+        .thenApply(
             incoming ->
-                bodies
-                    .read(mailbox, incoming.messages().stream().map(StoredMessage::bodyKey).toList())
-                    .thenApply(found -> join(incoming.messages(), found)));
+                Source.from(incoming.bodyKeys())
+                    .mapAsync(READS_PER_LISTING, key -> bodies.readOne(mailbox, key))
+                    .filter(Optional::isPresent)
+                    .map(Optional::get));
+  }
+
+  /** The stored envelopes of the incoming window, read into a list (tests and small tools). */
+  public CompletionStage<List<String>> listIncomingAll(String address, ActorSystem<?> system) {
+    return listIncoming(address, null)
+        .thenCompose(source -> source.runFold(new ArrayList<String>(), (list, json) -> {
+          list.add(json);
+          return list;
+        }, system));
   }
 
   /**
@@ -130,16 +157,5 @@ public final class Mailboxes {
         },
         Runnable::run);
     return plain;
-  }
-
-  private static List<StoredEnvelope> join(List<StoredMessage> index, Map<String, String> bodies) {
-    List<StoredEnvelope> out = new ArrayList<>(index.size());
-    for (StoredMessage m : index) {
-      String json = bodies.get(m.bodyKey());
-      if (json != null) {
-        out.add(new StoredEnvelope(m, json));
-      }
-    }
-    return out;
   }
 }

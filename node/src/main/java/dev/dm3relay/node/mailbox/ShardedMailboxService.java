@@ -1,35 +1,46 @@
 package dev.dm3relay.node.mailbox;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.dm3relay.protocol.json.Json;
 import dev.dm3relay.protocol.model.ProfileExtension;
 import dev.dm3relay.protocol.model.SignedUserProfile;
+import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.stream.javadsl.Source;
 
 /** The delivery API's view of the sharded {@link Mailbox} entities. */
 public final class ShardedMailboxService implements MailboxService {
 
-  private static final String QUOTA_REFUSAL = "mailbox quota exceeded";
+  /** A listing not started this long after it was handed out gives its slot back. */
+  private static final Duration UNSTARTED_LISTING_GRACE = Duration.ofSeconds(60);
 
   private final Mailboxes mailboxes;
+  private final ListingSettings listing;
+  private final ListingLimits listings;
+  private final ActorSystem<?> system;
 
   /**
    * Parsed accounts by address, reused while the mailbox returns the same JSON: every submit looks
    * up its receiver, and parsing the signed profile each time is per-message work that need not be.
-   * Bounded crudely (cleared when full): a miss only costs one parse.
    */
-  private final java.util.concurrent.ConcurrentHashMap<String, CachedAccount> parsed =
-      new java.util.concurrent.ConcurrentHashMap<>();
-
-  private static final int MAX_CACHED_ACCOUNTS = 20_000;
+  private final Cache<String, CachedAccount> parsed =
+      Caffeine.newBuilder().maximumSize(20_000).expireAfterAccess(Duration.ofMinutes(10)).build();
 
   private record CachedAccount(Mailbox.Account source, Account account) {}
 
-  public ShardedMailboxService(Mailboxes mailboxes) {
+  public ShardedMailboxService(Mailboxes mailboxes, ListingSettings listing, ActorSystem<?> system) {
     this.mailboxes = mailboxes;
+    this.listing = listing;
+    this.listings = new ListingLimits(listing);
+    this.system = system;
   }
 
   @Override
@@ -45,72 +56,96 @@ public final class ShardedMailboxService implements MailboxService {
   }
 
   @Override
-  public CompletionStage<Account> registerProfile(String address, SignedUserProfile profile, long nowMs) {
-    String key = MailboxAddress.checksummed(address);
-    return mailboxes
-        .registerProfile(key, profile.canonical())
-        .thenCompose(done -> account(key))
-        .thenApply(account -> account.orElseThrow(() -> new IllegalStateException("profile registered but not found")));
+  public CompletionStage<Mailbox.RegistrationOutcome> registerProfile(
+      String address, SignedUserProfile profile, Mailbox.Replace replace, SignedUserProfile expectedCurrent) {
+    return mailboxes.registerProfile(
+        MailboxAddress.checksummed(address),
+        profile.canonical(),
+        replace,
+        expectedCurrent == null ? null : expectedCurrent.canonical());
   }
 
   @Override
   public CompletionStage<BufferOutcome> buffer(String address, BufferedEnvelope envelope) {
-    IncomingEnvelope incoming =
-        new IncomingEnvelope(envelope.conversationId(), envelope.senderName(), envelope.ackHash(), envelope.json());
+    IncomingEnvelope incoming = new IncomingEnvelope(envelope.senderName(), envelope.ackHash(), envelope.json());
     return mailboxes
         .buffer(address, incoming)
+        .thenApply(
+            buffered ->
+                switch (buffered.outcome()) {
+                  case STORED -> BufferOutcome.STORED;
+                  case DUPLICATE -> BufferOutcome.ALREADY_STORED;
+                  case MAILBOX_FULL -> BufferOutcome.MAILBOX_FULL;
+                  case SENDER_SHARE_FULL -> BufferOutcome.SENDER_SHARE_FULL;
+                });
+  }
+
+  @Override
+  public CompletionStage<Listing> incoming(String address) {
+    return listing(address, null);
+  }
+
+  @Override
+  public CompletionStage<Listing> conversation(String address, String conversationId) {
+    return listing(address, conversationId);
+  }
+
+  /**
+   * A listing under the node's limits: its slot is held from here until the stream ends (or, if
+   * the stream is never run, for a grace period), and the stream gives up on a client that stops
+   * reading.
+   */
+  private CompletionStage<Listing> listing(String address, String conversationIdOrNull) {
+    String key = MailboxAddress.checksummed(address);
+    Optional<ListingLimits.Lease> slot = listings.tryAcquire(key);
+    if (slot.isEmpty()) {
+      return CompletableFuture.completedFuture(new Listing.Busy());
+    }
+    ListingLimits.Lease lease = slot.get();
+    return mailboxes
+        .listIncoming(key, conversationIdOrNull)
         .handle(
-            (buffered, failure) -> {
-              if (failure == null) {
-                return buffered.duplicate() ? BufferOutcome.ALREADY_STORED : BufferOutcome.STORED;
+            (source, failure) -> {
+              if (failure != null) {
+                lease.release();
+                throw failure instanceof CompletionException c ? c : new CompletionException(failure);
               }
-              Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-              if (cause instanceof StatusReply.ErrorMessage error && error.getMessage().startsWith(QUOTA_REFUSAL)) {
-                return BufferOutcome.MAILBOX_FULL;
-              }
-              throw new CompletionException(cause);
+              system.scheduler().scheduleOnce(UNSTARTED_LISTING_GRACE, lease::releaseIfNotStarted, system.executionContext());
+              Source<String, NotUsed> guarded =
+                  source
+                      .idleTimeout(listing.idleTimeout())
+                      .completionTimeout(listing.timeout())
+                      .watchTermination(
+                          (mat, done) -> {
+                            lease.started();
+                            done.whenComplete((ok, f) -> lease.release());
+                            return mat;
+                          });
+              return new Listing.Streaming(guarded);
             });
   }
 
-  @Override
-  public CompletionStage<List<String>> incoming(String address) {
-    return mailboxes.listIncoming(address).thenApply(list -> list.stream().map(Mailboxes.StoredEnvelope::json).toList());
-  }
-
-  @Override
-  public CompletionStage<List<String>> conversation(String address, String conversationId) {
-    // The reference's per-contact route is deprecated; the incoming window already holds up to
-    // 1001 newest envelopes of each conversation, so filtering it answers the same question.
-    return mailboxes
-        .listIncoming(address)
-        .thenApply(
-            list ->
-                list.stream()
-                    .filter(e -> e.message().conversationId().equals(conversationId))
-                    .map(Mailboxes.StoredEnvelope::json)
-                    .toList());
+  /** Listings streaming on this node now. */
+  public int activeListings() {
+    return listings.active();
   }
 
   @Override
   public CompletionStage<Integer> acknowledge(String address, List<Ack> acknowledgements) {
-    // One command and one event for the client's whole sync, however many envelopes it names.
     return mailboxes.acknowledgeAll(
         address, acknowledgements.stream().map(a -> new Mailbox.Ack(a.senderName(), a.messageHash())).toList());
   }
 
   private Account toAccount(String address, Mailbox.Account account) {
-    CachedAccount cached = parsed.get(address);
+    CachedAccount cached = parsed.getIfPresent(address);
     // counts change with every message; only the JSON the Account is built from matters
     if (cached != null
         && cached.source().signedProfileJson().equals(account.signedProfileJson())
-        && java.util.Objects.equals(cached.source().profileExtensionJson(), account.profileExtensionJson())
-        && java.util.Objects.equals(cached.source().spamFilterRulesJson(), account.spamFilterRulesJson())) {
+        && Objects.equals(cached.source().profileExtensionJson(), account.profileExtensionJson())
+        && Objects.equals(cached.source().spamFilterRulesJson(), account.spamFilterRulesJson())) {
       return cached.account();
     }
     Account fresh = parse(address, account);
-    if (parsed.size() >= MAX_CACHED_ACCOUNTS) {
-      parsed.clear();
-    }
     parsed.put(address, new CachedAccount(account, fresh));
     return fresh;
   }

@@ -38,14 +38,40 @@ public final class CassandraStorage implements AutoCloseable {
     this.lock = lock;
   }
 
+  /**
+   * The exclusive lock on the embedded Cassandra's data dir, when the embedded one is wanted (else
+   * empty). One relay per data dir: a second one would adopt the first one's Cassandra and stop it
+   * under its feet when it exits. The OS releases the lock when a relay dies, however it dies.
+   *
+   * @throws IllegalStateException when another relay holds it
+   */
+  public static Optional<AutoCloseable> lockDataDir(CassandraSettings settings) {
+    if (!settings.embeddedWanted()) {
+      return Optional.empty();
+    }
+    DataDirLock lock = DataDirLock.acquire(settings.dataDir());
+    return Optional.of(lock);
+  }
+
+  /** {@link #start(CassandraSettings, Optional)} taking the data dir's lock itself. */
   public static CassandraStorage start(CassandraSettings settings) {
+    return start(settings, lockDataDir(settings));
+  }
+
+  /**
+   * Starts (or adopts) the embedded Cassandra, or connects to the external one, and applies the
+   * schema where it should be.
+   *
+   * @param heldLock what {@link #lockDataDir} gave; released when this storage closes
+   */
+  public static CassandraStorage start(CassandraSettings settings, Optional<AutoCloseable> heldLock) {
     Optional<EmbeddedCassandra> embedded = Optional.empty();
-    Optional<DataDirLock> lock = Optional.empty();
+    Optional<DataDirLock> lock = heldLock.map(DataDirLock.class::cast);
     List<String> contactPoints = settings.contactPoints();
     if (settings.embeddedWanted()) {
-      // One relay per data dir: a second one would adopt the first one's Cassandra and stop it
-      // under its feet when it exits. The OS releases the lock when a relay dies, however it dies.
-      lock = Optional.of(DataDirLock.acquire(settings.dataDir()));
+      if (lock.isEmpty()) {
+        throw new IllegalStateException("the embedded Cassandra needs its data dir locked first");
+      }
       try {
         EmbeddedCassandra server = EmbeddedCassandra.startOrReuse(settings.embeddedServer());
         embedded = Optional.of(server);

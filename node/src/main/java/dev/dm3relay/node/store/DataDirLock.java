@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /** An exclusive OS file lock on the embedded Cassandra's data dir, held while a relay owns it. */
-final class DataDirLock {
+final class DataDirLock implements AutoCloseable {
 
   static final String LOCK_FILE = "relay.lock";
 
@@ -51,6 +51,11 @@ final class DataDirLock {
       }
       throw new UncheckedIOException("Could not lock " + file, e);
     }
+  }
+
+  @Override
+  public void close() {
+    release();
   }
 
   synchronized void release() {

@@ -53,6 +53,7 @@ class EnsNameResolverTest {
   private static final String NOT_FOUND = "0x6666666666666666666666666666666666666666";
   private static final String DOWN = "0x7777777777777777777777777777777777777777";
   private static final String REDIRECTED = "0x9999999999999999999999999999999999999999";
+  private static final String DRIPPED = "0x1111111111111111111111111111111111111111";
   private static final String PROFILE_KEY = "network.dm3.profile";
   private static final String ALICE_PROFILE =
       "data:application/json,{\"publicEncryptionKey\":\"alice\"}";
@@ -108,6 +109,12 @@ class EnsNameResolverTest {
     offchain("fallback.eth", List.of(gateway.url("/fail500/{sender}/{data}"), get), 1, null);
     offchain("notfound.eth", List.of(gateway.url("/missing/{sender}/{data}"), get), 1, null);
     offchain("redirect.eth", List.of(gateway.url("/redirect/2/{sender}/{data}")), 1, null);
+    offchain("drip.eth", List.of(gateway.url("/drip/{sender}/{data}")), 1, null);
+    offchain(
+        "localhost.eth",
+        List.of("http://localhost:" + gatewayPort() + "/get/{sender}/{data}"),
+        1,
+        null);
     offchain("redirectloop.eth", List.of(gateway.url("/redirect/9/{sender}/{data}")), 1, null);
     offchain(
         "many.eth",
@@ -132,6 +139,13 @@ class EnsNameResolverTest {
     gateway.setAddr("d.down.eth", DOWN);
     gateway.setAddr("r.redirect.eth", REDIRECTED);
     gateway.setAddr("r.redirectloop.eth", REDIRECTED);
+    gateway.setAddr("d.drip.eth", DRIPPED);
+    gateway.setAddr("l.localhost.eth", DRIPPED);
+  }
+
+  private static int gatewayPort() {
+    String url = gateway.url("/");
+    return Integer.parseInt(url.substring("http://127.0.0.1:".length(), url.length() - 1));
   }
 
   private static String offchain(
@@ -284,11 +298,48 @@ class EnsNameResolverTest {
   }
 
   @Test
-  void triesAtMostMaxUrlsGateways() {
+  void oneLookupSendsAtMostItsBudgetOfGatewayRequests() {
     ExecutionException failure =
         assertThrows(ExecutionException.class, () -> resolve("m.many.eth"));
     assertInstanceOf(ChainUnavailableException.class, failure.getCause());
-    assertEquals(CcipGateway.MAX_URLS, gateway.hitsFor("m.many.eth").size());
+    assertEquals(config().gatewayRequestsPerLookup(), gateway.hitsFor("m.many.eth").size());
+    assertEquals(4, config().gatewayRequestsPerLookup(), "a few, not 160 (4 lookups x 8 URLs x 5 redirects)");
+  }
+
+  @Test
+  void aGatewayThatDripsItsReplyIsCutOffAtTheDeadlineAndTheFailureIsRememberedBriefly() throws Exception {
+    AtomicLong now = new AtomicLong(System.nanoTime());
+    EnsConfig quick = config().withLookupLimits(Duration.ofSeconds(2), Duration.ofSeconds(5), 4);
+    try (EnsNameResolver resolver =
+        new EnsNameResolver(new ChainReader(new HttpService(chain.rpcUrl())), quick, new PublicHttp(true, 64), now::get)) {
+      long began = System.nanoTime();
+      ExecutionException failure =
+          assertThrows(ExecutionException.class, () -> await(resolver.resolveAddress("d.drip.eth")));
+      long tookMillis = Duration.ofNanos(System.nanoTime() - began).toMillis();
+      assertInstanceOf(ChainUnavailableException.class, failure.getCause());
+      assertTrue(tookMillis < 4_000, "cut off after " + tookMillis + " ms (the reply needs minutes)");
+      int hits = gateway.hitsFor("d.drip.eth").size();
+
+      began = System.nanoTime();
+      failure = assertThrows(ExecutionException.class, () -> await(resolver.resolveAddress("d.drip.eth")));
+      assertInstanceOf(ChainUnavailableException.class, failure.getCause());
+      assertTrue(Duration.ofNanos(System.nanoTime() - began).toMillis() < 500, "answered from the failure cache");
+      assertEquals(hits, gateway.hitsFor("d.drip.eth").size(), "no new request while the failure is remembered");
+
+      now.addAndGet(Duration.ofSeconds(6).toNanos());
+      assertThrows(ExecutionException.class, () -> await(resolver.resolveAddress("d.drip.eth")));
+      assertTrue(gateway.hitsFor("d.drip.eth").size() > hits, "tried again once it expired");
+    }
+  }
+
+  @Test
+  void aGatewayHostNameThatResolvesToLoopbackIsNotFetched() throws Exception {
+    try (EnsNameResolver resolver =
+        new EnsNameResolver(
+            ChainReader.connect(chain.rpcUrl(), Duration.ofSeconds(5)), config().withPrivateGateways(false))) {
+      assertEquals(Optional.empty(), await(resolver.resolveAddress("l.localhost.eth")));
+    }
+    assertEquals(0, gateway.hitsFor("l.localhost.eth").size(), "the connection is refused at its DNS answer");
   }
 
   @Test
@@ -307,7 +358,8 @@ class EnsNameResolverTest {
     ExecutionException failure =
         assertThrows(ExecutionException.class, () -> resolve("r.redirectloop.eth"));
     assertInstanceOf(ChainUnavailableException.class, failure.getCause());
-    assertEquals(CcipGateway.MAX_REDIRECTS + 1, gateway.hitsFor("r.redirectloop.eth").size());
+    // the redirect cap is 4, and the lookup's budget of 4 requests ends it too
+    assertEquals(config().gatewayRequestsPerLookup(), gateway.hitsFor("r.redirectloop.eth").size());
   }
 
   @Test
@@ -336,11 +388,28 @@ class EnsNameResolverTest {
             "::1",
             "fd00::1",
             "fe80::1",
-            "::ffff:127.0.0.1")) {
-      assertFalse(CcipGateway.isPublic(java.net.InetAddress.getByName(address)), address);
+            "::ffff:127.0.0.1",
+            // IPv6 ranges that carry an IPv4 address to wherever it points
+            "64:ff9b::7f00:1", // NAT64 of 127.0.0.1
+            "64:ff9b:1::a00:1", // local-use NAT64
+            "2002:7f00:1::1", // 6to4 of 127.0.0.1
+            "::7f00:1", // IPv4-compatible
+            "::",
+            "2001::1", // Teredo
+            "2001:db8::1",
+            "ff02::1",
+            "192.0.0.8",
+            "192.0.2.1",
+            "198.18.0.1",
+            "198.51.100.1",
+            "203.0.113.1",
+            "224.0.0.1",
+            "240.0.0.1",
+            "255.255.255.255")) {
+      assertFalse(PublicHttp.isPublic(java.net.InetAddress.getByName(address)), address);
     }
-    for (String address : List.of("8.8.8.8", "1.1.1.1", "2606:4700:4700::1111")) {
-      assertTrue(CcipGateway.isPublic(java.net.InetAddress.getByName(address)), address);
+    for (String address : List.of("8.8.8.8", "1.1.1.1", "2606:4700:4700::1111", "2a00:1450:4001::1")) {
+      assertTrue(PublicHttp.isPublic(java.net.InetAddress.getByName(address)), address);
     }
   }
 
@@ -406,7 +475,7 @@ class EnsNameResolverTest {
         new EnsNameResolver(
             new ChainReader(rpc),
             config,
-            CcipGateway.create(Duration.ofSeconds(5), 1 << 16, true),
+            new PublicHttp(true, 64),
             now::get)) {
       assertEquals(checksummed(ALICE), await(resolver.resolveAddress("alice.eth")));
       int firstLookup = rpc.requests.get();

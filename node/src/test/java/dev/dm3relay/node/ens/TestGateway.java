@@ -32,7 +32,8 @@ import org.web3j.abi.datatypes.generated.Bytes32;
  * {@code addr} and {@code text} from its own records, and wraps the answer as the test resolver's
  * callback expects: {@code abi.encode(bytes result, bytes32 keccak256(callData))}. {@code
  * /fail500/…} always answers 500, {@code /missing/…} 404, and {@code /redirect/<n>/…} redirects n
- * times before answering. ABI work here uses web3j's codec, not the relay's.
+ * times before answering, {@code /drip/…} sends a correct answer one byte every 300 ms (a
+ * gateway that never quite finishes). ABI work here uses web3j's codec, not the relay's.
  */
 final class TestGateway implements AutoCloseable {
 
@@ -53,6 +54,12 @@ final class TestGateway implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     server.createContext("/", this::handle);
+    // Threads of its own: a dripping reply must not hold up the others.
+    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "test-gateway");
+      t.setDaemon(true);
+      return t;
+    }));
     server.start();
   }
 
@@ -113,7 +120,12 @@ final class TestGateway implements AutoCloseable {
       String wrapped =
           FunctionEncoder.encodeConstructor(
               List.of(new DynamicBytes(result), new Bytes32(Hashes.keccak256(callData))));
-      reply(exchange, 200, JSON.createObjectNode().put("data", "0x" + wrapped).toString());
+      String body = JSON.createObjectNode().put("data", "0x" + wrapped).toString();
+      if (path.startsWith("/drip/")) {
+        drip(exchange, body.getBytes(StandardCharsets.UTF_8));
+        return;
+      }
+      reply(exchange, 200, body);
     } catch (RuntimeException e) {
       reply(exchange, 400, JSON.createObjectNode().put("message", e.toString()).toString());
     }
@@ -164,6 +176,20 @@ final class TestGateway implements AutoCloseable {
       throw new IllegalArgumentException("unsupported record " + selector);
     }
     return Hex.decode(encoded);
+  }
+
+  private static void drip(HttpExchange exchange, byte[] body) throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.sendResponseHeaders(200, body.length);
+    try {
+      for (byte b : body) {
+        exchange.getResponseBody().write(b);
+        exchange.getResponseBody().flush();
+        Thread.sleep(300);
+      }
+    } catch (InterruptedException | IOException gone) {
+      // the client gave up, as it should
+    }
   }
 
   private static void reply(HttpExchange exchange, int status, String json) throws IOException {

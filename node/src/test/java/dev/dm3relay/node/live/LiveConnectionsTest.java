@@ -18,14 +18,21 @@ class LiveConnectionsTest {
   private static final class FakeSocket implements LiveSocket {
     final List<String> sent = new ArrayList<>();
     volatile boolean open = true;
+    volatile String disconnected;
 
     @Override
-    public synchronized boolean send(String packet) {
+    public synchronized boolean sendFrame(String frame) {
       if (!open) {
         return false;
       }
-      sent.add(packet);
+      sent.add(frame);
       return true;
+    }
+
+    @Override
+    public void disconnect(String reason) {
+      disconnected = reason;
+      open = false;
     }
   }
 
@@ -39,8 +46,11 @@ class LiveConnectionsTest {
     live.add("a", a2);
     live.add("b", b);
     assertEquals(2, live.push("a", "message", Json.parse("{\"x\":1}")));
-    assertEquals(List.of("2[\"message\",{\"x\":1}]"), a1.sent);
+    assertEquals(List.of("42[\"message\",{\"x\":1}]"), a1.sent);
     assertEquals(a1.sent, a2.sent);
+    assertTrue(a1.sent.get(0) == a2.sent.get(0), "one frame shared by all sockets of the account");
+    assertEquals(2, live.pushJson("a", "message", "{\"y\":[1,2]}"));
+    assertEquals("42[\"message\",{\"y\":[1,2]}]", a1.sent.get(1));
     assertTrue(b.sent.isEmpty());
     assertEquals(0, live.push("c", "message", Json.parse("{}")));
     assertEquals(0, live.push(null, "message", Json.parse("{}")));
@@ -55,6 +65,35 @@ class LiveConnectionsTest {
     live.add("a", ok);
     live.add("a", gone);
     assertEquals(1, live.push("a", "message", Json.parse("{}")));
+  }
+
+  @Test
+  void aNewSocketBeyondTheLimitDisconnectsTheAccountsOldest() {
+    LiveConnections live = new LiveConnections(LiveConnections.Presence.NONE, LiveConfig.defaults().withSocketLimits(3, 1 << 20));
+    List<FakeSocket> sockets = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      FakeSocket s = new FakeSocket();
+      sockets.add(s);
+      live.add("a", s);
+    }
+    assertEquals(3, live.connectionCount("a"));
+    assertEquals(3, live.connectionCount());
+    assertTrue(sockets.get(0).disconnected != null && sockets.get(1).disconnected != null, "the two oldest went");
+    assertTrue(sockets.subList(2, 5).stream().allMatch(s -> s.disconnected == null));
+    assertEquals(3, live.push("a", "message", Json.parse("{}")));
+    assertTrue(sockets.get(0).sent.isEmpty());
+  }
+
+  @Test
+  void theNodesOutgoingBudgetIsShared() {
+    LiveConnections live = new LiveConnections(LiveConnections.Presence.NONE, LiveConfig.defaults().withSocketLimits(8, 100));
+    assertTrue(live.reserve(60));
+    assertFalse(live.reserve(60), "over the node's 100 bytes");
+    live.release(60);
+    assertTrue(live.reserve(60));
+    assertEquals(60, live.queuedBytes());
+    live.release(60);
+    assertTrue(live.reserve(500), "one frame always fits an empty budget");
   }
 
   @Test

@@ -116,16 +116,23 @@ class SocketIoRouteTest {
   // --- the relay's side, stubbed ---------------------------------------------------------------
 
   /** Accepts {@code {"account":{"ensName":N},"token":"token-for-N"}} as account {@code key:N}. */
-  private static CompletionStage<Optional<String>> authenticate(JsonNode auth) {
+  /** "token-for-NAME" is valid for an hour, "expiring-for-NAME" for one more second. */
+  private static CompletionStage<Optional<SocketAuthenticator.Authorized>> authenticate(JsonNode auth) {
     String name = auth.path("account").path("ensName").asText("");
     String token = auth.path("token").asText("");
     if (token.equals("explode")) {
       throw new IllegalStateException("authenticator bug (expected by the test)");
     }
-    boolean valid = !name.isEmpty() && token.equals("token-for-" + name);
-    return CompletableFuture.supplyAsync(
-        () -> valid ? Optional.of(key(name)) : Optional.empty(),
-        CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS));
+    long now = System.currentTimeMillis() / 1000;
+    Optional<SocketAuthenticator.Authorized> authorized =
+        name.isEmpty()
+            ? Optional.empty()
+            : token.equals("token-for-" + name)
+                ? Optional.of(new SocketAuthenticator.Authorized(key(name), now + 3600))
+                : token.equals("expiring-for-" + name)
+                    ? Optional.of(new SocketAuthenticator.Authorized(key(name), now + 1))
+                    : Optional.empty();
+    return CompletableFuture.supplyAsync(() -> authorized, CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS));
   }
 
   private static String key(String name) {

@@ -2,7 +2,6 @@ package dev.dm3relay.node.mailbox;
 
 import java.time.Duration;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -32,14 +31,7 @@ class InMemoryEnvelopeBodies implements EnvelopeBodies {
   }
 
   @Override
-  public CompletionStage<Map<String, String>> read(String mailbox, Collection<String> bodyKeys) {
-    Map<String, String> found = new HashMap<>();
-    for (String k : bodyKeys) {
-      String body = bodies.get(mailbox + "/" + k);
-      if (body != null) {
-        found.put(k, body);
-      }
-    }
-    return CompletableFuture.completedFuture(found);
+  public CompletionStage<java.util.Optional<String>> readOne(String mailbox, String bodyKey) {
+    return CompletableFuture.completedFuture(java.util.Optional.ofNullable(bodies.get(mailbox + "/" + bodyKey)));
   }
 }

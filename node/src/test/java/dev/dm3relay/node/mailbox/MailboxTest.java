@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
+import dev.dm3relay.node.mailbox.Mailbox.BufferOutcome;
+import dev.dm3relay.node.mailbox.Mailbox.RegistrationOutcome;
+import dev.dm3relay.node.mailbox.Mailbox.Replace;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -14,6 +17,8 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResultWithReply;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +45,7 @@ class MailboxTest {
 
   @BeforeEach
   void setUp() {
-    start(MailboxSettings.defaults().withQuota(3, 10_000).withMessageTtl(Duration.ofDays(30)).withSnapshotEvery(4));
+    start(MailboxSettings.defaults().withQuota(3, 10_000).withMaxSharePerSender(1).withMessageTtl(Duration.ofDays(30)).withSnapshotEvery(4));
   }
 
   private void start(MailboxSettings settings) {
@@ -55,8 +60,11 @@ class MailboxTest {
   }
 
   private static IncomingEnvelope envelope(String sender, String hash) {
-    return new IncomingEnvelope(
-        ADDRESS.toLowerCase() + "," + sender, sender, hash, "{\"message\":\"" + hash + "\"}");
+    return new IncomingEnvelope(sender, hash, "{\"message\":\"" + hash + "\"}");
+  }
+
+  private static String body(String sender, String hash) {
+    return ADDRESS + "/" + Mailbox.bodyKey(sender, hash);
   }
 
   private CommandResultWithReply<Mailbox.Command, Mailbox.Event, Mailbox.State, StatusReply<Mailbox.Buffered>>
@@ -64,55 +72,51 @@ class MailboxTest {
     return mailbox.runCommand(r -> new Mailbox.BufferEnvelope(e, r));
   }
 
+  private BufferOutcome outcome(IncomingEnvelope e) {
+    return buffer(e).reply().getValue().outcome();
+  }
+
+  private List<String> hashes() {
+    return mailbox.getState().messages().stream().map(StoredMessage::messageHash).toList();
+  }
+
   @Test
   void bufferWritesTheBodyThenPersistsOnlyAnIndexEntry() {
     var result = buffer(envelope("bob.eth", "0xaa"));
     Mailbox.Buffered reply = result.reply().getValue();
-    assertFalse(reply.duplicate());
+    assertEquals(BufferOutcome.STORED, reply.outcome());
     assertEquals(clock.millis(), reply.storedAt());
     assertEquals(1, mailbox.getState().messageCount());
-    assertEquals("{\"message\":\"0xaa\"}", bodies.bodies.get(ADDRESS + "/0xaa"));
-    StoredMessage stored = mailbox.getState().message("0xaa");
+    assertEquals("{\"message\":\"0xaa\"}", bodies.bodies.get(body("bob.eth", "0xaa")));
+    StoredMessage stored = mailbox.getState().message(new MessageKey("bob.eth", "0xaa"));
     assertEquals("bob.eth", stored.senderName());
+    assertEquals(ADDRESS.toLowerCase() + ",bob.eth", stored.conversationId());
     assertEquals(18, stored.size());
   }
 
   @Test
-  void resubmittingTheSameHashIsIdempotent() {
+  void resubmittingTheSameEnvelopeIsIdempotent() {
     long first = buffer(envelope("bob.eth", "0xaa")).reply().getValue().storedAt();
     clock.advance(Duration.ofSeconds(5));
     var again = buffer(envelope("bob.eth", "0xaa"));
-    assertTrue(again.reply().getValue().duplicate());
+    assertEquals(BufferOutcome.DUPLICATE, again.reply().getValue().outcome());
     assertEquals(first, again.reply().getValue().storedAt());
     assertTrue(again.hasNoEvents());
     assertEquals(1, mailbox.getState().messageCount());
   }
 
   @Test
-  void ackRemovesExactlyTheMatchingMessageAndUnknownAcksAreHarmless() {
+  void anotherSendersEnvelopeWithTheSameHashIsItsOwnEnvelope() {
     buffer(envelope("bob.eth", "0xaa"));
-    buffer(envelope("bob.eth", "0xbb"));
-
-    var wrongSender = mailbox.<StatusReply<Mailbox.Acknowledged>>runCommand(
-        r -> new Mailbox.AcknowledgeMessage("eve.eth", "0xaa", r));
-    assertFalse(wrongSender.reply().getValue().removed());
-    assertTrue(wrongSender.hasNoEvents());
-
-    var unknown = mailbox.<StatusReply<Mailbox.Acknowledged>>runCommand(
-        r -> new Mailbox.AcknowledgeMessage("bob.eth", "0xzz", r));
-    assertFalse(unknown.reply().getValue().removed());
-    assertTrue(unknown.hasNoEvents());
-
-    var ack = mailbox.<StatusReply<Mailbox.Acknowledged>>runCommand(
-        r -> new Mailbox.AcknowledgeMessage("bob.eth", "0xaa", r));
-    assertTrue(ack.reply().getValue().removed());
-    assertEquals(new Mailbox.MessageAcknowledged("0xaa"), ack.event());
-    assertEquals(List.of("0xbb"), mailbox.getState().messages().stream().map(StoredMessage::messageHash).toList());
-    assertFalse(bodies.bodies.containsKey(ADDRESS + "/0xaa"));
+    var other = buffer(new IncomingEnvelope("eve.eth", "0xaa", "{\"message\":\"eve's\"}"));
+    assertEquals(BufferOutcome.STORED, other.reply().getValue().outcome(), "not taken for bob's resubmit");
+    assertEquals(2, mailbox.getState().messageCount());
+    assertEquals("{\"message\":\"0xaa\"}", bodies.bodies.get(body("bob.eth", "0xaa")), "bob's body untouched");
+    assertEquals("{\"message\":\"eve's\"}", bodies.bodies.get(body("eve.eth", "0xaa")));
   }
 
   @Test
-  void aWholeAckSyncIsOneEventAndSkipsUnknownPairs() {
+  void anAckSyncRemovesExactlyTheNamedEnvelopesInOneEvent() {
     start(MailboxSettings.defaults());
     buffer(envelope("bob.eth", "0x01"));
     buffer(envelope("bob.eth", "0x02"));
@@ -129,30 +133,56 @@ class MailboxTest {
                         new Mailbox.Ack("carol.eth", "0x99")), // unknown
                     r));
     assertEquals(2, acked.reply().getValue().removed());
-    assertEquals(new Mailbox.MessagesAcknowledged(List.of("0x01", "0x03")), acked.event());
-    assertEquals(List.of("0x02"), mailbox.getState().messages().stream().map(StoredMessage::messageHash).toList());
-    assertEquals(Set.of(ADDRESS + "/0x02"), bodies.bodies.keySet());
+    assertEquals(
+        new Mailbox.EnvelopesAcknowledged(List.of(new MessageKey("bob.eth", "0x01"), new MessageKey("carol.eth", "0x03"))),
+        acked.event());
+    assertEquals(List.of("0x02"), hashes());
+    assertEquals(Set.of(body("bob.eth", "0x02")), bodies.bodies.keySet());
+
+    var nothing =
+        mailbox.<StatusReply<Mailbox.AcknowledgedMany>>runCommand(
+            r -> new Mailbox.AcknowledgeMessages(List.of(new Mailbox.Ack("eve.eth", "0x02")), r));
+    assertEquals(0, nothing.reply().getValue().removed());
+    assertTrue(nothing.hasNoEvents());
   }
 
   @Test
-  void quotaRefusesWithAClearLimitError() {
-    buffer(envelope("bob.eth", "0x01"));
-    buffer(envelope("bob.eth", "0x02"));
-    buffer(envelope("bob.eth", "0x03"));
-    var refused = buffer(envelope("bob.eth", "0x04"));
-    assertTrue(refused.reply().isError());
-    assertTrue(refused.reply().getError().getMessage().startsWith("mailbox quota exceeded"),
-        refused.reply().getError().getMessage());
+  void theQuotaRefusesWithATypedOutcome() {
+    outcome(envelope("bob.eth", "0x01"));
+    outcome(envelope("bob.eth", "0x02"));
+    outcome(envelope("bob.eth", "0x03"));
+    var refused = buffer(envelope("carol.eth", "0x04"));
+    assertEquals(BufferOutcome.MAILBOX_FULL, refused.reply().getValue().outcome());
     assertTrue(refused.hasNoEvents());
     assertEquals(3, mailbox.getState().messageCount());
   }
 
   @Test
   void byteQuotaCountsEnvelopeSizes() {
-    start(MailboxSettings.defaults().withQuota(100, 40));
-    assertTrue(buffer(envelope("bob.eth", "0x01")).reply().isSuccess()); // 18 bytes
-    assertTrue(buffer(envelope("bob.eth", "0x02")).reply().isSuccess()); // 36 bytes
-    assertTrue(buffer(envelope("bob.eth", "0x03")).reply().isError());
+    start(MailboxSettings.defaults().withQuota(100, 40).withMaxSharePerSender(1));
+    assertEquals(BufferOutcome.STORED, outcome(envelope("bob.eth", "0x01"))); // 18 bytes
+    assertEquals(BufferOutcome.STORED, outcome(envelope("bob.eth", "0x02"))); // 36 bytes
+    assertEquals(BufferOutcome.MAILBOX_FULL, outcome(envelope("bob.eth", "0x03")));
+  }
+
+  @Test
+  void noSenderTakesMoreThanItsShareOfTheQuota() {
+    // 10 messages / 1,000 bytes, 20 %: two messages or 200 bytes per sender
+    start(MailboxSettings.defaults().withQuota(10, 1_000).withMaxSharePerSender(0.2));
+    assertEquals(BufferOutcome.STORED, outcome(envelope("mallory.eth", "0x01")));
+    assertEquals(BufferOutcome.STORED, outcome(envelope("mallory.eth", "0x02")));
+    var third = buffer(envelope("mallory.eth", "0x03"));
+    assertEquals(BufferOutcome.SENDER_SHARE_FULL, third.reply().getValue().outcome());
+    assertTrue(third.hasNoEvents());
+    assertEquals(BufferOutcome.STORED, outcome(envelope("alice.eth", "0x03")), "other senders still get through");
+    assertEquals(2, mailbox.getState().usage("mallory.eth")[0]);
+
+    var big = new IncomingEnvelope("bob.eth", "0x04", "{\"message\":\"" + "x".repeat(190) + "\"}");
+    assertEquals(BufferOutcome.SENDER_SHARE_FULL, outcome(big), "over the sender's 200 bytes");
+
+    mailbox.<StatusReply<Mailbox.AcknowledgedMany>>runCommand(
+        r -> new Mailbox.AcknowledgeMessages(List.of(new Mailbox.Ack("mallory.eth", "0x01")), r));
+    assertEquals(BufferOutcome.STORED, outcome(envelope("mallory.eth", "0x05")), "an ack frees the share");
   }
 
   @Test
@@ -164,10 +194,10 @@ class MailboxTest {
 
     var expired = mailbox.<StatusReply<Mailbox.Expired>>runCommand(Mailbox.ExpireMessages::new);
     assertEquals(1, expired.reply().getValue().count());
-    assertEquals(new Mailbox.MessagesExpired(List.of("0x01")), expired.event());
+    assertEquals(new Mailbox.EnvelopesExpired(List.of(new MessageKey("bob.eth", "0x01"))), expired.event());
     assertEquals(1, mailbox.getState().messageCount());
-    assertFalse(bodies.bodies.containsKey(ADDRESS + "/0x01"));
-    assertTrue(bodies.bodies.containsKey(ADDRESS + "/0x02"));
+    assertFalse(bodies.bodies.containsKey(body("bob.eth", "0x01")));
+    assertTrue(bodies.bodies.containsKey(body("bob.eth", "0x02")));
   }
 
   @Test
@@ -177,13 +207,32 @@ class MailboxTest {
     assertTrue(failed.reply().isError());
     assertTrue(failed.hasNoEvents());
     bodies.failWrites = false;
-    assertTrue(buffer(envelope("bob.eth", "0x01")).reply().isSuccess());
+    assertEquals(BufferOutcome.STORED, outcome(envelope("bob.eth", "0x01")));
+  }
+
+  private RegistrationOutcome register(String json, Replace replace, String expected) {
+    return mailbox
+        .<StatusReply<Mailbox.Registration>>runCommand(r -> new Mailbox.RegisterProfile(json, replace, expected, r))
+        .reply()
+        .getValue()
+        .outcome();
+  }
+
+  @Test
+  void aProfileIsReplacedOnlyAsTheCommandAllows() {
+    assertEquals(RegistrationOutcome.REGISTERED, register("{\"v\":1}", Replace.NEVER, null), "first registration");
+    assertEquals(RegistrationOutcome.UNCHANGED, register("{\"v\":1}", Replace.NEVER, null), "the same again");
+    assertEquals(RegistrationOutcome.CONFLICT, register("{\"v\":0}", Replace.NEVER, null), "another without proof");
+    assertEquals(RegistrationOutcome.CONFLICT, register("{\"v\":2}", Replace.IF_CURRENT, "{\"v\":0}"), "proof for a stale profile");
+    assertEquals("{\"v\":1}", mailbox.getState().signedProfileJson());
+    assertEquals(RegistrationOutcome.REGISTERED, register("{\"v\":2}", Replace.IF_CURRENT, "{\"v\":1}"));
+    assertEquals(RegistrationOutcome.REGISTERED, register("{\"v\":3}", Replace.ALWAYS, null));
+    assertEquals("{\"v\":3}", mailbox.getState().signedProfileJson());
   }
 
   @Test
   void stateSurvivesARestartThroughSnapshotAndEvents() {
-    mailbox.<StatusReply<org.apache.pekko.Done>>runCommand(
-        r -> new Mailbox.RegisterProfile("{\"profile\":1}", r));
+    register("{\"profile\":1}", Replace.NEVER, null);
     mailbox.<StatusReply<org.apache.pekko.Done>>runCommand(
         r -> new Mailbox.SetProfileExtension("{\"notSupportedMessageTypes\":[\"NEW\"]}", r));
     mailbox.<StatusReply<org.apache.pekko.Done>>runCommand(
@@ -192,8 +241,8 @@ class MailboxTest {
         r -> new Mailbox.SetNotificationChannels("[]", r));
     buffer(envelope("bob.eth", "0x01"));
     buffer(envelope("carol.eth", "0x02"));
-    mailbox.<StatusReply<Mailbox.Acknowledged>>runCommand(
-        r -> new Mailbox.AcknowledgeMessage("bob.eth", "0x01", r)); // 7th event
+    mailbox.<StatusReply<Mailbox.AcknowledgedMany>>runCommand(
+        r -> new Mailbox.AcknowledgeMessages(List.of(new Mailbox.Ack("bob.eth", "0x01")), r)); // 7th event
     buffer(envelope("bob.eth", "0x03")); // 8th event: snapshot
     buffer(envelope("bob.eth", "0x04"));
 
@@ -204,14 +253,56 @@ class MailboxTest {
     assertEquals("{\"notSupportedMessageTypes\":[\"NEW\"]}", account.profileExtensionJson());
     assertEquals("{\"minNonce\":1}", account.spamFilterRulesJson());
     assertEquals("[]", account.notificationChannelsJson());
-    assertEquals(
-        List.of("0x02", "0x03", "0x04"), state.messages().stream().map(StoredMessage::messageHash).toList());
-    // The snapshot (taken at the 8th event) holds the index, not bodies.
+    assertEquals(List.of("0x02", "0x03", "0x04"), state.messages().stream().map(StoredMessage::messageHash).toList());
+    assertEquals(ADDRESS.toLowerCase() + ",carol.eth", state.message(new MessageKey("carol.eth", "0x02")).conversationId());
+    assertEquals(Mailbox.bodyKey("carol.eth", "0x02"), state.message(new MessageKey("carol.eth", "0x02")).bodyKey());
+    // The snapshot (taken at the 8th event) holds the index, grouped by sender, never bodies.
     var snapshots = mailbox.snapshotTestKit().orElseThrow().persistedInStorage("Mailbox|" + ADDRESS);
-    Mailbox.Snapshot snapshot = (Mailbox.Snapshot) snapshots.get(snapshots.size() - 1).second();
-    assertEquals(
-        List.of("0x02", "0x03"), snapshot.messages().stream().map(StoredMessage::messageHash).toList());
+    Mailbox.IndexSnapshot snapshot = (Mailbox.IndexSnapshot) snapshots.get(snapshots.size() - 1).second();
+    assertEquals(List.of("carol.eth", "bob.eth"), snapshot.senders().stream().map(Mailbox.SenderIndex::senderName).toList());
     assertEquals(state.messages().stream().mapToLong(StoredMessage::size).sum(), state.totalBytes());
+    assertEquals(2, state.senderCount());
+  }
+
+  @Test
+  void aSnapshotOfTheOlderFormatStillRecovers() {
+    StoredMessage legacy = new StoredMessage(ADDRESS.toLowerCase() + ",bob.eth", "bob.eth", "0x0a", 5L, 18, "0x0a");
+    Mailbox.State state =
+        Mailbox.stateOf(ADDRESS, new Mailbox.Snapshot("{\"p\":1}", null, null, null, List.of(legacy)));
+    assertEquals("{\"p\":1}", state.signedProfileJson());
+    assertEquals("0x0a", state.message(new MessageKey("bob.eth", "0x0a")).bodyKey(), "the old body key is kept");
+    // and written again, the explicit body key survives the new format
+    Mailbox.State again = Mailbox.stateOf(ADDRESS, Mailbox.snapshotOf(state));
+    assertEquals(legacy, again.message(new MessageKey("bob.eth", "0x0a")));
+  }
+
+  @Test
+  void theSnapshotOfAFullMailboxOfStrangersStaysFarBelowCassandrasFrameLimit() {
+    // The worst a mailbox can hold: the 10,000-message quota, each from a different sender with a
+    // 255-byte name (the longest routing name the relay takes).
+    Mailbox.State state = new Mailbox.State();
+    for (int i = 0; i < 10_000; i++) {
+      String sender = String.format("%05d", i) + "x".repeat(250);
+      String hash = dev.dm3relay.protocol.crypto.Hashes.sha256Hex("m" + i);
+      state.add(new StoredMessage(Mailbox.conversationId(ADDRESS, sender), sender, hash, 1_700_000_000_000L + i, 100_000, Mailbox.bodyKey(sender, hash)));
+    }
+    Serialization serialization = SerializationExtension.get(testKit.system());
+    byte[] bytes = serialization.serialize(Mailbox.snapshotOf(state)).get();
+    assertTrue(bytes.length < 4 * 1024 * 1024, "snapshot of a full mailbox: " + bytes.length + " bytes");
+    Mailbox.State restored =
+        Mailbox.stateOf(ADDRESS, serialization.deserialize(bytes, Mailbox.IndexSnapshot.class).get());
+    assertEquals(10_000, restored.messageCount());
+    assertEquals(state.messages(), restored.messages());
+  }
+
+  @Test
+  void eventsWrittenBeforeSenderKeysStillReplay() {
+    Mailbox.State state = new Mailbox.State();
+    state.add(new StoredMessage("c", "bob.eth", "0x01", 1, 10, "0x01"));
+    state.add(new StoredMessage("c", "bob.eth", "0x02", 2, 10, "0x02"));
+    state.removeHashes(List.of("0x01"));
+    assertEquals(1, state.messageCount());
+    assertEquals(10, state.totalBytes());
   }
 
   @Test
@@ -223,14 +314,18 @@ class MailboxTest {
     clock.advance(Duration.ofSeconds(1));
     buffer(envelope("bob.eth", "0x03"));
 
-    var listed = mailbox.<StatusReply<Mailbox.Incoming>>runCommand(Mailbox.ListIncoming::new);
+    var listed = mailbox.<StatusReply<Mailbox.Incoming>>runCommand(r -> new Mailbox.ListIncoming(null, r));
     assertEquals(
-        List.of("0x03", "0x01", "0x02"),
-        listed.reply().getValue().messages().stream().map(StoredMessage::messageHash).toList());
+        List.of(Mailbox.bodyKey("bob.eth", "0x03"), Mailbox.bodyKey("bob.eth", "0x01"), Mailbox.bodyKey("carol.eth", "0x02")),
+        listed.reply().getValue().bodyKeys());
+    var conversation =
+        mailbox.<StatusReply<Mailbox.Incoming>>runCommand(
+            r -> new Mailbox.ListIncoming(Mailbox.conversationId(ADDRESS, "carol.eth"), r));
+    assertEquals(List.of(Mailbox.bodyKey("carol.eth", "0x02")), conversation.reply().getValue().bodyKeys());
   }
 
   @Test
-  void envelopesWhoseBodyIsInFlightCountForDuplicatesAndQuota() {
+  void envelopesWhoseBodyIsInFlightCountForDuplicatesQuotaAndShare() {
     // Body writes that complete only when the test says so.
     java.util.List<java.util.concurrent.CompletableFuture<org.apache.pekko.Done>> writes =
         new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -248,7 +343,7 @@ class MailboxTest {
         testKit.spawn(
             Mailbox.create(
                 "0x0000000000000000000000000000000000000001",
-                MailboxSettings.defaults().withQuota(2, 10_000),
+                MailboxSettings.defaults().withQuota(3, 10_000).withMaxSharePerSender(0.67),
                 slowBodies,
                 clock));
     var probe = testKit.<StatusReply<Mailbox.Buffered>>createTestProbe();
@@ -256,17 +351,53 @@ class MailboxTest {
     entity.tell(new Mailbox.BufferEnvelope(envelope("bob.eth", "0x01"), probe.getRef()));
     entity.tell(new Mailbox.BufferEnvelope(envelope("bob.eth", "0x02"), probe.getRef()));
     entity.tell(new Mailbox.BufferEnvelope(envelope("bob.eth", "0x03"), probe.getRef()));
-    // 0x01 and 0x02 are pending: 0x03 is over the quota of 2 before any event exists.
-    assertTrue(probe.receiveMessage().getError().getMessage().startsWith("mailbox quota exceeded"));
+    entity.tell(new Mailbox.BufferEnvelope(envelope("carol.eth", "0x04"), probe.getRef()));
+    entity.tell(new Mailbox.BufferEnvelope(envelope("dave.eth", "0x05"), probe.getRef()));
+    // bob's two pending envelopes are his share (2 of 3); carol's takes the last place.
+    assertEquals(BufferOutcome.SENDER_SHARE_FULL, probe.receiveMessage().getValue().outcome());
+    assertEquals(BufferOutcome.MAILBOX_FULL, probe.receiveMessage().getValue().outcome());
     probe.expectNoMessage(Duration.ofMillis(200)); // nothing is durable yet, so no success
-    assertEquals(2, writes.size(), "one body write per distinct envelope");
+    assertEquals(3, writes.size(), "one body write per distinct envelope");
 
     writes.forEach(w -> w.complete(org.apache.pekko.Done.getInstance()));
-    List<Mailbox.Buffered> replies =
-        List.of(probe.receiveMessage().getValue(), probe.receiveMessage().getValue(), probe.receiveMessage().getValue());
-    assertEquals(1, replies.stream().filter(r -> r.messageHash().equals("0x01") && !r.duplicate()).count());
-    assertEquals(1, replies.stream().filter(r -> r.messageHash().equals("0x01") && r.duplicate()).count());
-    assertEquals(1, replies.stream().filter(r -> r.messageHash().equals("0x02")).count());
+    List<BufferOutcome> replies =
+        List.of(probe.receiveMessage(), probe.receiveMessage(), probe.receiveMessage(), probe.receiveMessage()).stream()
+            .map(r -> r.getValue().outcome())
+            .toList();
+    assertEquals(3, replies.stream().filter(o -> o == BufferOutcome.STORED).count());
+    assertEquals(1, replies.stream().filter(o -> o == BufferOutcome.DUPLICATE).count());
+  }
+
+  @Test
+  void aFloodOfStoredBodiesIsIndexedInBoundedJournalWrites() {
+    java.util.List<java.util.concurrent.CompletableFuture<org.apache.pekko.Done>> writes =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
+    EnvelopeBodies slowBodies =
+        new InMemoryEnvelopeBodies() {
+          @Override
+          public java.util.concurrent.CompletionStage<org.apache.pekko.Done> write(
+              String mailbox, String bodyKey, String json, long storedAt, Duration ttl) {
+            var write = new java.util.concurrent.CompletableFuture<org.apache.pekko.Done>();
+            writes.add(write);
+            return write;
+          }
+        };
+    var entity =
+        testKit.spawn(Mailbox.create("0x0000000000000000000000000000000000000002", MailboxSettings.defaults(), slowBodies, clock));
+    var probe = testKit.<StatusReply<Mailbox.Buffered>>createTestProbe();
+    int n = 3 * Mailbox.ENVELOPES_PER_WRITE + 7;
+    for (int i = 0; i < n; i++) {
+      entity.tell(new Mailbox.BufferEnvelope(envelope("sender" + (i % 50) + ".eth", "0x" + i), probe.getRef()));
+    }
+    var probeAwait = testKit.<Object>createTestProbe();
+    probeAwait.awaitAssert(() -> {
+      assertEquals(n, writes.size());
+      return null;
+    });
+    writes.forEach(w -> w.complete(org.apache.pekko.Done.getInstance()));
+    for (int i = 0; i < n; i++) {
+      assertEquals(BufferOutcome.STORED, probe.receiveMessage(Duration.ofSeconds(10)).getValue().outcome());
+    }
   }
 
   @Test

@@ -43,6 +43,15 @@ public final class Jwt {
     this.key = new SecretKeySpec(serverSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
   }
 
+  /**
+   * What a session token is bound to besides its name: the account's address and the signing key
+   * of its profile when the challenge was signed. A token stops working when either changes.
+   */
+  public record AccountKey(String checksummedAddress, String publicSigningKeyBase64) {}
+
+  private static final String SESSION_PURPOSE = "dm3-relay session token v1";
+  private static final String RECEIPT_PURPOSE = "dm3-relay profile receipt v1";
+
   /** A token service keyed like the reference: by sha256hex of the 64-byte signing private key. */
   public static Jwt forSigningPrivateKey(byte[] signingPrivateKey) {
     return new Jwt(serverSecret(signingPrivateKey));
@@ -58,11 +67,43 @@ public final class Jwt {
 
   /** {@code {"account","iat","nbf","exp"}} with exp = iat + 1 h, in the reference's claim order. */
   public String issueAuthToken(String account, long iatSeconds) {
-    return sign(
-        "{\"account\":" + Json.quote(account)
-            + ",\"iat\":" + iatSeconds
-            + ",\"nbf\":" + iatSeconds
-            + ",\"exp\":" + (iatSeconds + AUTH_LIFETIME_SECONDS) + "}");
+    return sign(authPayload(account, iatSeconds), key);
+  }
+
+  private static String authPayload(String account, long iatSeconds) {
+    return "{\"account\":" + Json.quote(account)
+        + ",\"iat\":" + iatSeconds
+        + ",\"nbf\":" + iatSeconds
+        + ",\"exp\":" + (iatSeconds + AUTH_LIFETIME_SECONDS) + "}";
+  }
+
+  /**
+   * A session token: the reference's auth token in every visible byte (header, the claims
+   * account/iat/nbf/exp in its order, one hour), signed with a key derived from the server secret
+   * and {@code key}, so that it opens the account only while the account keeps that signing key.
+   * The relay issues these only after a challenge signed with that key, never for a posted profile.
+   */
+  public String issueSessionToken(String account, AccountKey key, long iatSeconds) {
+    return sign(authPayload(account, iatSeconds), derivedKey(SESSION_PURPOSE, key));
+  }
+
+  /** {@link #verifyAuthToken}'s checks, with the key of {@link #issueSessionToken}. */
+  public Claims verifySessionToken(String token, String expectedAccount, AccountKey key, long nowSeconds) {
+    Claims claims = verify(token, AUTH_CLAIMS, nowSeconds, derivedKey(SESSION_PURPOSE, key));
+    if (!claims.account().equals(expectedAccount)) {
+      throw new InvalidTokenException("token is for another account");
+    }
+    return claims;
+  }
+
+  /**
+   * What {@code POST /profile} answers: shaped like the reference's token (the account claim is
+   * the lower-case address) so that clients that store it keep working, but signed with a key no
+   * verifier of this relay accepts. A profile is public; posting one proves nothing about who
+   * holds its keys, so it must not open the mailbox. Clients log in with a challenge on the 401.
+   */
+  public String issueRegistrationReceipt(String account, long iatSeconds) {
+    return sign(authPayload(account, iatSeconds), derivedKey(RECEIPT_PURPOSE, null));
   }
 
   /** {@code {"account","challenge","iat","nbf","exp"}} with exp = iat + 15 min. */
@@ -72,7 +113,8 @@ public final class Jwt {
             + ",\"challenge\":" + Json.quote(challenge)
             + ",\"iat\":" + iatSeconds
             + ",\"nbf\":" + iatSeconds
-            + ",\"exp\":" + (iatSeconds + CHALLENGE_LIFETIME_SECONDS) + "}");
+            + ",\"exp\":" + (iatSeconds + CHALLENGE_LIFETIME_SECONDS) + "}",
+        key);
   }
 
   /**
@@ -81,7 +123,7 @@ public final class Jwt {
    * equal to the (normalised) name of the route.
    */
   public Claims verifyAuthToken(String token, String expectedAccount, long nowSeconds) {
-    Claims claims = verify(token, AUTH_CLAIMS, nowSeconds);
+    Claims claims = verify(token, AUTH_CLAIMS, nowSeconds, key);
     if (!claims.account().equals(expectedAccount)) {
       throw new InvalidTokenException("token is for another account");
     }
@@ -90,25 +132,37 @@ public final class Jwt {
 
   /** A challenge issued by this service and still inside its lifetime. */
   public Claims verifyChallenge(String token, long nowSeconds) {
-    return verify(token, CHALLENGE_CLAIMS, nowSeconds);
+    return verify(token, CHALLENGE_CLAIMS, nowSeconds, key);
   }
 
-  private String sign(String payloadJson) {
+  /**
+   * HMAC-SHA256(server secret, purpose ‖ 0 ‖ address ‖ 0 ‖ signing key): one key per purpose and
+   * account key, so that a token of one kind or for one key never verifies as another.
+   */
+  private SecretKeySpec derivedKey(String purpose, AccountKey account) {
+    StringBuilder input = new StringBuilder(purpose);
+    if (account != null) {
+      input.append('\0').append(account.checksummedAddress()).append('\0').append(account.publicSigningKeyBase64());
+    }
+    return new SecretKeySpec(hmac(input.toString().getBytes(StandardCharsets.UTF_8), key), "HmacSHA256");
+  }
+
+  private static String sign(String payloadJson, SecretKeySpec signingKey) {
     String signingInput = HEADER + "." + B64URL.encodeToString(payloadJson.getBytes(StandardCharsets.UTF_8));
-    return signingInput + "." + B64URL.encodeToString(hmac(signingInput));
+    return signingInput + "." + B64URL.encodeToString(hmac(signingInput.getBytes(StandardCharsets.US_ASCII), signingKey));
   }
 
-  private byte[] hmac(String signingInput) {
+  private static byte[] hmac(byte[] input, SecretKeySpec signingKey) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(key);
-      return mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII));
+      mac.init(signingKey);
+      return mac.doFinal(input);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("every Java 17 runtime has HmacSHA256", e);
     }
   }
 
-  private Claims verify(String token, Set<String> claimNames, long nowSeconds) {
+  private static Claims verify(String token, Set<String> claimNames, long nowSeconds, SecretKeySpec signingKey) {
     if (token == null) {
       throw new InvalidTokenException("no token");
     }
@@ -122,7 +176,9 @@ public final class Jwt {
     }
     // Compare the encoded text, as node-jws does: a signature whose unused trailing bits differ
     // decodes to the same bytes but is not the token we issued.
-    byte[] expected = B64URL.encodeToString(hmac(parts[0] + "." + parts[1])).getBytes(StandardCharsets.US_ASCII);
+    byte[] expected =
+        B64URL.encodeToString(hmac((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII), signingKey))
+            .getBytes(StandardCharsets.US_ASCII);
     if (!MessageDigest.isEqual(expected, parts[2].getBytes(StandardCharsets.UTF_8))) {
       throw new InvalidTokenException("bad signature");
     }

@@ -24,7 +24,9 @@ public final class Hex {
   }
 
   /**
-   * Decodes hex with or without a {@code 0x} prefix, in either case.
+   * Decodes hex with or without a {@code 0x} prefix, in either case. Only the ASCII digits and
+   * letters count, as in ethers: {@code Character.digit} would also take other scripts' digits
+   * (U+0663 ARABIC-INDIC THREE for {@code 3}), which JavaScript clients then fail on.
    *
    * @throws IllegalArgumentException when the text is not an even number of hex digits
    */
@@ -35,13 +37,41 @@ public final class Hex {
     }
     byte[] out = new byte[digits.length() / 2];
     for (int i = 0; i < out.length; i++) {
-      int hi = Character.digit(digits.charAt(2 * i), 16);
-      int lo = Character.digit(digits.charAt(2 * i + 1), 16);
+      int hi = digit(digits.charAt(2 * i));
+      int lo = digit(digits.charAt(2 * i + 1));
       if (hi < 0 || lo < 0) {
         throw new IllegalArgumentException("not a hex digit at position " + (2 * i));
       }
       out[i] = (byte) ((hi << 4) | lo);
     }
     return out;
+  }
+
+  /** The value of an ASCII hex digit, or -1. */
+  private static int digit(char c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+      return c - 'A' + 10;
+    }
+    return -1;
+  }
+
+  /** Whether {@code text} is {@code 0x} followed by exactly {@code bytes} bytes of lower-case hex. */
+  public static boolean isLowerPrefixed(String text, int bytes) {
+    if (text == null || text.length() != 2 + 2 * bytes || !text.startsWith("0x")) {
+      return false;
+    }
+    for (int i = 2; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -64,12 +64,41 @@ public final class DeliveryService {
           SubmitRejectedException.Reason.INVALID_SCHEMA,
           "invalid schema: metadata.deliveryInformation: must be the encrypted string on submit");
     }
+    requireHashFormat(envelope.metadata().messageHash(), "metadata.messageHash");
+    requireHashFormat(envelope.metadata().encryptedMessageHash(), "metadata.encryptedMessageHash");
     int size = CanonicalJson.size(json);
     if (size > sizeLimit) {
       throw new SubmitRejectedException(
           SubmitRejectedException.Reason.TOO_LARGE, "Message is too large (" + size + " > " + sizeLimit + " bytes)");
     }
+    String encryptedMessageHash = envelope.metadata().encryptedMessageHash();
+    if (encryptedMessageHash != null && !encryptedMessageHash.equals(encryptedMessageHash(envelope.message()))) {
+      // The npm 1.7.1 layout names the envelope by a hash the relay can check. Unchecked, anyone
+      // could submit another envelope under a hash already buffered and have it taken for a resubmit.
+      throw new SubmitRejectedException(
+          SubmitRejectedException.Reason.MESSAGE_HASH_MISMATCH,
+          "metadata.encryptedMessageHash is not the sha256 of stringify(message)");
+    }
     return new OpenedEnvelope(envelope, openDeliveryInformation(envelope.metadata().encryptedDeliveryInformation()), size);
+  }
+
+  /**
+   * Message hashes are the envelope's identity in a mailbox (duplicate detection, acknowledgements),
+   * so only their protocol form is taken: {@code 0x} and 64 lower-case hex digits, as every dm3
+   * client writes a sha256. Anything else (a 60,000-character "hash", say) would be stored, indexed
+   * and asked back in acknowledgements at the sender's whim.
+   */
+  private static void requireHashFormat(String hash, String field) {
+    if (hash != null && !Hex.isLowerPrefixed(hash, 32)) {
+      throw new SubmitRejectedException(
+          SubmitRejectedException.Reason.INVALID_SCHEMA,
+          "invalid schema: " + field + " must be 0x followed by 64 lower-case hex digits");
+    }
+  }
+
+  /** The npm 1.7.1 layout's {@code encryptedMessageHash}: sha256hex(stringify(envelope.message)). */
+  public static String encryptedMessageHash(String envelopeMessage) {
+    return dev.dm3relay.protocol.crypto.Hashes.sha256Hex(Json.quote(envelopeMessage));
   }
 
   private DeliveryInformation openDeliveryInformation(String encrypted) {

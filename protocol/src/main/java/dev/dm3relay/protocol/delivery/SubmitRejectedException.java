@@ -14,7 +14,9 @@ public final class SubmitRejectedException extends RuntimeException {
     /** metadata.deliveryInformation does not decrypt with this service's key. */
     CANNOT_DECRYPT,
     /** It decrypts, but not to a DeliveryInformation. */
-    INVALID_DELIVERY_INFORMATION
+    INVALID_DELIVERY_INFORMATION,
+    /** {@code metadata.encryptedMessageHash} is not the hash of {@code message}. */
+    MESSAGE_HASH_MISMATCH
   }
 
   private final Reason reason;

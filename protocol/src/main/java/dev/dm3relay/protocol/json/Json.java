@@ -62,6 +62,12 @@ public final class Json {
       return node;
     } catch (JsonProcessingException e) {
       throw new MalformedJsonException(e.getOriginalMessage(), e);
+    } catch (MalformedJsonException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // Jackson lets some number errors through unwrapped: a BigDecimal whose exponent does not
+      // fit an int ("1e9999999999") throws NumberFormatException. Any of them is bad input.
+      throw new MalformedJsonException("unreadable JSON: " + e.getClass().getSimpleName(), e);
     }
   }
 

@@ -1,0 +1,152 @@
+package dev.dm3relay.node.http;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.IntSupplier;
+import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.settings.ServerSettings;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.TLSProtocol;
+import org.apache.pekko.stream.javadsl.BidiFlow;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.TLSPlacebo;
+import org.apache.pekko.stream.javadsl.Tcp;
+import org.apache.pekko.util.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The relay's HTTP server: Pekko HTTP's own server layer (parser, renderer, WebSocket upgrade,
+ * request timeout) on a TCP binding of ours, with a {@link ConnectionGuard} between the socket and
+ * the parser. Pekko's {@code bind} gives no access to a connection's bytes, and the guard needs
+ * them to bound how long a request may take to arrive. Connections beyond {@code max-connections}
+ * wait in the accept backlog, as with Pekko's binding.
+ */
+public final class HttpServer {
+
+  private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+
+  /**
+   * @param requestReadTimeout how long a request may take to arrive (head, and again its body)
+   * @param maxWebSocketMessageBytes the largest WebSocket message a client may send
+   */
+  public record Limits(Duration requestReadTimeout, long maxWebSocketMessageBytes) {}
+
+  /** A bound server: where it listens, and how to stop accepting. */
+  public record Binding(InetSocketAddress localAddress, Tcp.ServerBinding tcp) {
+    public CompletionStage<Done> unbind() {
+      return tcp.unbind().thenApply(unit -> Done.getInstance());
+    }
+  }
+
+  private HttpServer() {}
+
+  /**
+   * Binds {@code routes} on {@code host:port} with the {@code pekko.http.server} settings. On
+   * coordinated shutdown the port is unbound (service-unbind) and requests in flight get up to
+   * {@code drainTimeout} to finish (service-requests-done), as Pekko's own binding does.
+   *
+   * @param inFlight requests being worked on now, for the drain
+   */
+  public static CompletionStage<Binding> bind(
+      ActorSystem<?> system, String host, int port, Route routes, Limits limits, IntSupplier inFlight, Duration drainTimeout) {
+    ServerSettings settings = ServerSettings.create(Adapter.toClassic(system));
+    Materializer materializer = Materializer.matFromSystem(system);
+    Flow<HttpRequest, HttpResponse, NotUsed> handler = routes.flow(system);
+    ConnectionGuard.Settings guardSettings =
+        new ConnectionGuard.Settings(limits.requestReadTimeout(), Duration.ofSeconds(5), limits.maxWebSocketMessageBytes());
+    CompletionStage<Tcp.ServerBinding> tcpBinding =
+        Tcp.get(system)
+            .bind(
+                host,
+                port,
+                settings.getBacklog(),
+                settings.getSocketOptions(),
+                false,
+                Optional.of(idleTimeout(settings)))
+            .mapAsyncUnordered(
+                settings.getMaxConnections(),
+                connection -> serve(system, settings, handler, guardSettings, connection, materializer))
+            .to(Sink.ignore())
+            .run(materializer);
+    return tcpBinding.thenApply(
+        tcp -> {
+          Binding binding = new Binding(tcp.localAddress(), tcp);
+          CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+          shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "dm3-relay-http-unbind", binding::unbind);
+          shutdown.addTask(
+              CoordinatedShutdown.PhaseServiceRequestsDone(),
+              "dm3-relay-http-drain",
+              () -> drain(system, inFlight, drainTimeout));
+          return binding;
+        });
+  }
+
+  private static Duration idleTimeout(ServerSettings settings) {
+    scala.concurrent.duration.Duration idle = settings.getTimeouts().idleTimeout();
+    return idle.isFinite() ? Duration.ofMillis(idle.toMillis()) : Duration.ofDays(3650);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static CompletionStage<Done> serve(
+      ActorSystem<?> system,
+      ServerSettings settings,
+      Flow<HttpRequest, HttpResponse, NotUsed> handler,
+      ConnectionGuard.Settings guardSettings,
+      Tcp.IncomingConnection connection,
+      Materializer materializer) {
+    try {
+      ConnectionGuard guard = new ConnectionGuard(guardSettings, connection.remoteAddress());
+      // TLSPlacebo's inbound side yields SessionBytes, a kind of SslTlsInbound the layer takes.
+      BidiFlow<TLSProtocol.SslTlsOutbound, ByteString, ByteString, TLSProtocol.SslTlsInbound, NotUsed> plain =
+          (BidiFlow) TLSPlacebo.getInstance();
+      BidiFlow<HttpResponse, ByteString, ByteString, HttpRequest, NotUsed> stack =
+          Http.get(Adapter.toClassic(system))
+              .serverLayer(settings, Optional.of(connection.remoteAddress()))
+              .atop(plain)
+              .atop(guard.bytes());
+      Flow<ByteString, ByteString, CompletionStage<Done>> flow =
+          guard.requests()
+              .via(handler)
+              .via(guard.responses())
+              .watchTermination(Keep.right())
+              .join(stack);
+      return connection
+          .handleWith(flow, materializer)
+          .exceptionally(failure -> Done.getInstance()); // a connection's failure is that connection's
+    } catch (RuntimeException e) {
+      log.warn("could not serve a connection from {}: {}", connection.remoteAddress(), e.toString());
+      return CompletableFuture.completedFuture(Done.getInstance());
+    }
+  }
+
+  /** Completes once no request is in flight, or after {@code timeout}. */
+  private static CompletionStage<Done> drain(ActorSystem<?> system, IntSupplier inFlight, Duration timeout) {
+    CompletableFuture<Done> drained = new CompletableFuture<>();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Runnable[] check = new Runnable[1];
+    check[0] =
+        () -> {
+          if (inFlight.getAsInt() == 0 || System.nanoTime() >= deadline) {
+            drained.complete(Done.getInstance());
+          } else {
+            system.scheduler().scheduleOnce(Duration.ofMillis(50), check[0], system.executionContext());
+          }
+        };
+    check[0].run();
+    return drained;
+  }
+}
