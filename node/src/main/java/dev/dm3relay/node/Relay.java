@@ -161,7 +161,7 @@ public final class Relay implements AutoCloseable {
 
     EphemeralKeyPool ephemeralKeys = new EphemeralKeyPool(4096);
     DeliveryService deliveryService = new DeliveryService(identity, ephemeralKeys);
-    EnsConfig ensConfig = EnsConfig.fromEnvironment(System.getenv());
+    EnsConfig ensConfig = EnsConfig.from(config);
     NameResolver names = NameResolvers.fromConfig(config.getString("dm3relay.ens.rpc"), ensConfig);
     SpamFilter spamFilter =
         NameResolvers.spamFilter(
@@ -171,7 +171,8 @@ public final class Relay implements AutoCloseable {
                     ? Optional.empty()
                     : Optional.of(SpamRules.fromJson(Json.parse(account.spamFilterRulesJson()))));
     // Pushes go through cluster pub-sub: the receiver's socket may be on another node.
-    LiveConfig liveConfig = LiveConfig.from(config, (int) Math.min(Integer.MAX_VALUE, settings.maxBodyLimit()));
+    // A socket carries submitMessage only: its largest message is a submit's largest body.
+    LiveConfig liveConfig = LiveConfig.from(config, (int) Math.min(Integer.MAX_VALUE, settings.bodyLimit()));
     LiveBridge bridge = LiveBridge.create(system);
     LiveConnections live = new LiveConnections(bridge, liveConfig);
     bridge.start(system, live);

@@ -22,6 +22,10 @@ public final class TestSocket implements AutoCloseable {
   private final WebSocket socket;
   private final BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
   private final CompletableFuture<String> authorization = new CompletableFuture<>();
+  /** "disconnect" when the server sent a Socket.IO DISCONNECT, else "closed <status> <reason>". */
+  private final CompletableFuture<String> ended = new CompletableFuture<>();
+  /** Whether the client keeps reading frames once authorized (false plays a client that stalls). */
+  private volatile boolean reading = true;
 
   private TestSocket(String baseUrl, String ensName, String token) throws Exception {
     String url = baseUrl.replaceFirst("^http", "ws") + "/socket.io/?EIO=4&transport=websocket";
@@ -45,6 +49,35 @@ public final class TestSocket implements AutoCloseable {
     return s;
   }
 
+  /** A socket that stops reading frames once it is authorized: its TCP window fills up. */
+  public static TestSocket connectAndStall(String baseUrl, String ensName, String token) throws Exception {
+    TestSocket s = new TestSocket(baseUrl, ensName, token);
+    s.reading = false;
+    String outcome = s.authorization.get(15, TimeUnit.SECONDS);
+    if (!outcome.equals("authorized")) {
+      s.close();
+      throw new IllegalStateException("socket refused: " + outcome);
+    }
+    return s;
+  }
+
+  /** Connects and returns whatever the handshake ended in (authorized, refused …, closed …). */
+  public static String tryConnect(String baseUrl, String ensName, String token) throws Exception {
+    try (TestSocket s = new TestSocket(baseUrl, ensName, token)) {
+      return s.authorization.get(15, TimeUnit.SECONDS);
+    }
+  }
+
+  /** How the socket ended, once it has: "disconnect" or "closed <status> <reason>". */
+  public String awaitEnd(Duration timeout) throws Exception {
+    return ended.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Sends one WebSocket text message as it is. */
+  public void sendRaw(String text) throws Exception {
+    socket.sendText(text, true).get(10, TimeUnit.SECONDS);
+  }
+
   /** The next pushed envelope, or null when none arrives in time. */
   public JsonNode nextMessage(Duration timeout) throws InterruptedException {
     return messages.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -65,7 +98,9 @@ public final class TestSocket implements AutoCloseable {
         handle(ws, partial.toString());
         partial.setLength(0);
       }
-      ws.request(1);
+      if (reading || !authorization.isDone()) {
+        ws.request(1);
+      }
       return null;
     }
 
@@ -74,6 +109,8 @@ public final class TestSocket implements AutoCloseable {
         ws.sendText("40" + auth, true); // Engine.IO open → Socket.IO CONNECT with auth
       } else if (frame.equals("2")) {
         ws.sendText("3", true); // ping → pong
+      } else if (frame.equals("41")) {
+        ended.complete("disconnect");
       } else if (frame.startsWith("44")) {
         authorization.complete("refused " + frame.substring(2));
       } else if (frame.startsWith("42")) {
@@ -90,11 +127,13 @@ public final class TestSocket implements AutoCloseable {
     @Override
     public void onError(WebSocket ws, Throwable error) {
       authorization.complete("error " + error);
+      ended.complete("error " + error);
     }
 
     @Override
     public CompletionStage<?> onClose(WebSocket ws, int status, String reason) {
       authorization.complete("closed " + status + " " + reason);
+      ended.complete("closed " + status + " " + reason);
       return null;
     }
   }

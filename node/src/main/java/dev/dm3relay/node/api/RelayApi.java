@@ -57,6 +57,7 @@ import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.apache.pekko.http.scaladsl.model.IllegalRequestException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -594,9 +595,14 @@ public final class RelayApi extends AllDirectives {
             EntityStreamSizeException.class,
             e -> complete(Responses.error(StatusCodes.PAYLOAD_TOO_LARGE, ErrorCode.TOO_BIG, "request body is too large")))
         .match(
-            java.util.concurrent.TimeoutException.class,
-            // toStrictEntity: the body did not arrive in time. The connection goes with the answer.
-            e -> complete(Responses.requestTimedOut()))
+            IllegalRequestException.class,
+            // What Pekko says of a request it could not read whole: the body did not arrive in time
+            // (toStrictEntity, 408) or the client went away in the middle of it (400). The client's
+            // doing, so no ERROR; the connection goes with the answer.
+            e -> {
+              log.debug("request not read whole: {}", e.info().summary());
+              return complete(Responses.unreadableRequest(e.status().intValue(), e.info().summary()));
+            })
         .matchAny(
             e -> {
               log.error("Unhandled error in a route", e);

@@ -74,9 +74,14 @@ public final class Responses {
     return error(StatusCodes.SERVICE_UNAVAILABLE, ErrorCode.RESOURCE_UNAVAILABLE, "The relay did not answer in time, try again");
   }
 
-  /** 408 for a request whose body did not arrive in time; the connection is closed with it. */
-  public static HttpResponse requestTimedOut() {
-    return error(StatusCodes.REQUEST_TIMEOUT, ErrorCode.INVALID_REQUEST, "The request did not arrive in time")
+  /**
+   * For a request Pekko could not read whole (408 when its body did not arrive in time, 400 when
+   * the client went away mid-body); the connection is closed with it.
+   */
+  public static HttpResponse unreadableRequest(int status, String summary) {
+    StatusCode code = status >= 400 && status < 500 ? StatusCodes.get(status) : StatusCodes.BAD_REQUEST;
+    String message = code.intValue() == 408 ? "The request did not arrive in time" : "The request could not be read: " + summary;
+    return error(code, ErrorCode.INVALID_REQUEST, message)
         .addHeader(org.apache.pekko.http.javadsl.model.headers.Connection.create("close"));
   }
 

@@ -1,11 +1,12 @@
 package dev.dm3relay.node.ens;
 
+import com.typesafe.config.Config;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 
 /**
- * How ENS resolution behaves once an {@code RPC} endpoint is configured.
+ * How ENS resolution behaves once an {@code RPC} endpoint is configured: {@code dm3relay.ens} in
+ * ens.conf, each setting with an environment override.
  *
  * @param registryAddress the ENS registry; mainnet's unless the chain is a test chain
  * @param positiveTtl how long a name that resolved keeps its answer (the spec asks for a TTL where
@@ -17,10 +18,10 @@ import java.util.Objects;
  * @param gatewayTimeout the longest one CCIP-read gateway request may take
  * @param maxGatewayResponseBytes the largest gateway reply read; a larger one counts as a failed
  *     gateway
- * @param allowPrivateGateways whether CCIP-read may fetch from loopback, private, link-local and
- *     other non-public addresses. Off by default: gateway URLs come from whoever deployed the
- *     resolver of a name a sender picked, so following them blindly would let anyone make the relay
- *     send requests into its own network.
+ * @param allowPrivateGateways whether CCIP-read (and profile links) may fetch from loopback,
+ *     private, link-local and other non-public addresses. Off by default: gateway URLs come from
+ *     whoever deployed the resolver of a name a sender picked, so following them blindly would let
+ *     anyone make the relay send requests into its own network.
  * @param lookupTimeout the longest one name lookup may take, gateways and their bodies included
  * @param failureTtl how long a lookup that failed (RPC or gateways unreachable, out of time) is
  *     answered as failed without trying again, so that a name whose gateway drips costs one slow
@@ -28,6 +29,10 @@ import java.util.Objects;
  * @param gatewayRequestsPerLookup the most HTTP requests one name lookup sends to gateways (URLs,
  *     redirects and chained lookups together)
  * @param maxOutboundInFlight gateway and profile requests in flight per node; more fail at once
+ * @param maxLookupsInFlight name lookups running at once per node; more fail at once (a bulkhead:
+ *     a slow RPC node or gateway cannot take every thread or request slot)
+ * @param maxWaitersPerLookup requests that may wait on one lookup already running; more fail at
+ *     once, so that many requests for one slow name cannot hold the node's request slots
  */
 public record EnsConfig(
     String registryAddress,
@@ -41,7 +46,9 @@ public record EnsConfig(
     Duration lookupTimeout,
     Duration failureTtl,
     int gatewayRequestsPerLookup,
-    int maxOutboundInFlight) {
+    int maxOutboundInFlight,
+    int maxLookupsInFlight,
+    int maxWaitersPerLookup) {
 
   public static final String MAINNET_REGISTRY = "0x00000000000C2E074eC69A0dFb2997BA6C7d2e1e";
 
@@ -53,9 +60,42 @@ public record EnsConfig(
     Objects.requireNonNull(gatewayTimeout, "gatewayTimeout");
     Objects.requireNonNull(lookupTimeout, "lookupTimeout");
     Objects.requireNonNull(failureTtl, "failureTtl");
-    if (maxCacheEntries < 1 || maxGatewayResponseBytes < 1 || gatewayRequestsPerLookup < 1 || maxOutboundInFlight < 1) {
-      throw new IllegalArgumentException("cache size, gateway reply limit and request limits must be positive");
+    if (maxCacheEntries < 1
+        || maxGatewayResponseBytes < 1
+        || gatewayRequestsPerLookup < 1
+        || maxOutboundInFlight < 1
+        || maxLookupsInFlight < 1
+        || maxWaitersPerLookup < 1) {
+      throw new IllegalArgumentException("ENS cache size, reply limit and request limits must be positive");
     }
+  }
+
+  /** From {@code dm3relay.ens} (ens.conf); durations there are whole seconds, as the env names say. */
+  public static EnsConfig from(Config root) {
+    Config c = root.getConfig("dm3relay.ens");
+    return new EnsConfig(
+        c.getString("registry"),
+        seconds(c, "cache-ttl-seconds"),
+        seconds(c, "negative-cache-ttl-seconds"),
+        c.getInt("cache-size"),
+        seconds(c, "rpc-timeout-seconds"),
+        seconds(c, "gateway-timeout-seconds"),
+        (int) c.getBytes("max-gateway-response-bytes").longValue(),
+        c.getBoolean("allow-private-gateways"),
+        seconds(c, "lookup-timeout-seconds"),
+        seconds(c, "failure-cache-ttl-seconds"),
+        c.getInt("gateway-requests-per-lookup"),
+        c.getInt("max-outbound-in-flight"),
+        c.getInt("max-lookups-in-flight"),
+        c.getInt("max-waiters-per-lookup"));
+  }
+
+  private static Duration seconds(Config c, String path) {
+    long value = c.getLong(path);
+    if (value < 0) {
+      throw new IllegalArgumentException("dm3relay.ens." + path + " must not be negative");
+    }
+    return Duration.ofSeconds(value);
   }
 
   public static EnsConfig defaults() {
@@ -71,150 +111,44 @@ public record EnsConfig(
         Duration.ofSeconds(10),
         Duration.ofSeconds(5),
         4,
-        64);
+        64,
+        64,
+        4);
   }
 
   public EnsConfig withRegistry(String address) {
-    return new EnsConfig(
-        address,
-        positiveTtl,
-        negativeTtl,
-        maxCacheEntries,
-        rpcTimeout,
-        gatewayTimeout,
-        maxGatewayResponseBytes,
-        allowPrivateGateways,
-        lookupTimeout,
-        failureTtl,
-        gatewayRequestsPerLookup,
-        maxOutboundInFlight);
+    return new EnsConfig(address, positiveTtl, negativeTtl, maxCacheEntries, rpcTimeout, gatewayTimeout,
+        maxGatewayResponseBytes, allowPrivateGateways, lookupTimeout, failureTtl, gatewayRequestsPerLookup,
+        maxOutboundInFlight, maxLookupsInFlight, maxWaitersPerLookup);
   }
 
   public EnsConfig withTtls(Duration positive, Duration negative) {
-    return new EnsConfig(
-        registryAddress,
-        positive,
-        negative,
-        maxCacheEntries,
-        rpcTimeout,
-        gatewayTimeout,
-        maxGatewayResponseBytes,
-        allowPrivateGateways,
-        lookupTimeout,
-        failureTtl,
-        gatewayRequestsPerLookup,
-        maxOutboundInFlight);
+    return new EnsConfig(registryAddress, positive, negative, maxCacheEntries, rpcTimeout, gatewayTimeout,
+        maxGatewayResponseBytes, allowPrivateGateways, lookupTimeout, failureTtl, gatewayRequestsPerLookup,
+        maxOutboundInFlight, maxLookupsInFlight, maxWaitersPerLookup);
   }
 
   public EnsConfig withTimeouts(Duration rpc, Duration gateway) {
-    return new EnsConfig(
-        registryAddress,
-        positiveTtl,
-        negativeTtl,
-        maxCacheEntries,
-        rpc,
-        gateway,
-        maxGatewayResponseBytes,
-        allowPrivateGateways,
-        lookupTimeout,
-        failureTtl,
-        gatewayRequestsPerLookup,
-        maxOutboundInFlight);
+    return new EnsConfig(registryAddress, positiveTtl, negativeTtl, maxCacheEntries, rpc, gateway,
+        maxGatewayResponseBytes, allowPrivateGateways, lookupTimeout, failureTtl, gatewayRequestsPerLookup,
+        maxOutboundInFlight, maxLookupsInFlight, maxWaitersPerLookup);
   }
 
   public EnsConfig withPrivateGateways(boolean allowed) {
-    return new EnsConfig(
-        registryAddress,
-        positiveTtl,
-        negativeTtl,
-        maxCacheEntries,
-        rpcTimeout,
-        gatewayTimeout,
-        maxGatewayResponseBytes,
-        allowed,
-        lookupTimeout,
-        failureTtl,
-        gatewayRequestsPerLookup,
-        maxOutboundInFlight);
+    return new EnsConfig(registryAddress, positiveTtl, negativeTtl, maxCacheEntries, rpcTimeout, gatewayTimeout,
+        maxGatewayResponseBytes, allowed, lookupTimeout, failureTtl, gatewayRequestsPerLookup,
+        maxOutboundInFlight, maxLookupsInFlight, maxWaitersPerLookup);
   }
 
   public EnsConfig withLookupLimits(Duration lookup, Duration failures, int gatewayRequests) {
-    return new EnsConfig(
-        registryAddress,
-        positiveTtl,
-        negativeTtl,
-        maxCacheEntries,
-        rpcTimeout,
-        gatewayTimeout,
-        maxGatewayResponseBytes,
-        allowPrivateGateways,
-        lookup,
-        failures,
-        gatewayRequests,
-        maxOutboundInFlight);
+    return new EnsConfig(registryAddress, positiveTtl, negativeTtl, maxCacheEntries, rpcTimeout, gatewayTimeout,
+        maxGatewayResponseBytes, allowPrivateGateways, lookup, failures, gatewayRequests,
+        maxOutboundInFlight, maxLookupsInFlight, maxWaitersPerLookup);
   }
 
-  /**
-   * The defaults, overridden by {@code ENS_REGISTRY}, {@code ENS_CACHE_TTL_SECONDS}, {@code
-   * ENS_NEGATIVE_CACHE_TTL_SECONDS}, {@code ENS_CACHE_SIZE}, {@code RPC_TIMEOUT_SECONDS} and {@code
-   * CCIP_GATEWAY_TIMEOUT_SECONDS} and {@code CCIP_ALLOW_PRIVATE_GATEWAYS} ({@code true} or {@code
-   * false}) where present and not blank.
-   *
-   * @throws IllegalArgumentException naming the variable whose value is not usable
-   */
-  public static EnsConfig fromEnvironment(Map<String, String> env) {
-    EnsConfig d = defaults();
-    return new EnsConfig(
-        text(env, "ENS_REGISTRY", d.registryAddress()),
-        seconds(env, "ENS_CACHE_TTL_SECONDS", d.positiveTtl()),
-        seconds(env, "ENS_NEGATIVE_CACHE_TTL_SECONDS", d.negativeTtl()),
-        (int) number(env, "ENS_CACHE_SIZE", d.maxCacheEntries(), 1, Integer.MAX_VALUE),
-        seconds(env, "RPC_TIMEOUT_SECONDS", d.rpcTimeout()),
-        seconds(env, "CCIP_GATEWAY_TIMEOUT_SECONDS", d.gatewayTimeout()),
-        d.maxGatewayResponseBytes(),
-        flag(env, "CCIP_ALLOW_PRIVATE_GATEWAYS", d.allowPrivateGateways()),
-        seconds(env, "ENS_LOOKUP_TIMEOUT_SECONDS", d.lookupTimeout()),
-        seconds(env, "ENS_FAILURE_CACHE_TTL_SECONDS", d.failureTtl()),
-        d.gatewayRequestsPerLookup(),
-        d.maxOutboundInFlight());
-  }
-
-  private static boolean flag(Map<String, String> env, String name, boolean fallback) {
-    String value = env.get(name);
-    if (value == null || value.isBlank()) {
-      return fallback;
-    }
-    return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> throw new IllegalArgumentException(name + " must be true or false: " + value);
-    };
-  }
-
-  private static String text(Map<String, String> env, String name, String fallback) {
-    String value = env.get(name);
-    return value == null || value.isBlank() ? fallback : value.trim();
-  }
-
-  private static Duration seconds(Map<String, String> env, String name, Duration fallback) {
-    return Duration.ofSeconds(number(env, name, fallback.toSeconds(), 0, 365L * 24 * 3600));
-  }
-
-  private static long number(
-      Map<String, String> env, String name, long fallback, long min, long max) {
-    String value = env.get(name);
-    if (value == null || value.isBlank()) {
-      return fallback;
-    }
-    try {
-      long parsed = Long.parseLong(value.trim());
-      if (parsed < min || parsed > max) {
-        throw new IllegalArgumentException(
-            name + " must be between " + min + " and " + max + ": " + value);
-      }
-      return parsed;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " is not a whole number: " + value, e);
-    }
+  public EnsConfig withConcurrency(int lookupsInFlight, int waitersPerLookup) {
+    return new EnsConfig(registryAddress, positiveTtl, negativeTtl, maxCacheEntries, rpcTimeout, gatewayTimeout,
+        maxGatewayResponseBytes, allowPrivateGateways, lookupTimeout, failureTtl, gatewayRequestsPerLookup,
+        maxOutboundInFlight, lookupsInFlight, waitersPerLookup);
   }
 }

@@ -19,6 +19,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -65,6 +67,8 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
   private final PublicHttp http;
   private final CcipGateway gateway;
   private final AsyncCache<String, Answer> cache;
+  private final AtomicInteger lookupsInFlight = new AtomicInteger();
+  private final ConcurrentHashMap<String, AtomicInteger> waiters = new ConcurrentHashMap<>();
 
   /** A lookup's result as cached: a value (present or not), or the failure. */
   private record Answer(Optional<String> value, Throwable failure) {}
@@ -144,10 +148,28 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
    */
   private CompletionStage<Optional<String>> cached(
       String key, Function<LookupBudget, CompletionStage<Optional<String>>> lookup) {
+    CompletableFuture<Answer> running = cache.getIfPresent(key);
+    if (running != null && !running.isDone()) {
+      // A lookup of this name is under way: wait for it, but only a few requests may. Each waiter
+      // holds a request slot, and a name whose gateway drips must not gather all of them.
+      AtomicInteger count = waiters.computeIfAbsent(key, k -> new AtomicInteger());
+      if (count.incrementAndGet() > config.maxWaitersPerLookup()) {
+        release(key, count);
+        return CompletableFuture.failedFuture(
+            new ChainUnavailableException("a lookup of this name is under way; try again in a moment"));
+      }
+      return running.whenComplete((a, f) -> release(key, count)).thenCompose(EnsNameResolver::unwrap);
+    }
     return cache
         .get(
             key,
             (k, executor) -> {
+              if (lookupsInFlight.incrementAndGet() > config.maxLookupsInFlight()) {
+                lookupsInFlight.decrementAndGet();
+                // failed, not an Answer: a refusal of the bulkhead is not remembered as the name's
+                return CompletableFuture.failedFuture(
+                    new ChainUnavailableException("too many name lookups in flight; try again in a moment"));
+              }
               CompletionStage<Optional<String>> started;
               try {
                 started = lookup.apply(new LookupBudget(config.gatewayRequestsPerLookup(), config.lookupTimeout()));
@@ -157,13 +179,22 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
               return started
                   .toCompletableFuture()
                   .orTimeout(config.lookupTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                  .handle((value, failure) -> new Answer(value, failure == null ? null : unavailable(failure)));
+                  .handle((value, failure) -> new Answer(value, failure == null ? null : unavailable(failure)))
+                  .whenComplete((a, f) -> lookupsInFlight.decrementAndGet());
             })
-        .thenCompose(
-            answer ->
-                answer.failure() != null
-                    ? CompletableFuture.<Optional<String>>failedFuture(answer.failure())
-                    : CompletableFuture.completedFuture(answer.value()));
+        .thenCompose(EnsNameResolver::unwrap);
+  }
+
+  private void release(String key, AtomicInteger count) {
+    if (count.decrementAndGet() <= 0) {
+      waiters.remove(key, count);
+    }
+  }
+
+  private static CompletionStage<Optional<String>> unwrap(Answer answer) {
+    return answer.failure() != null
+        ? CompletableFuture.failedFuture(answer.failure())
+        : CompletableFuture.completedFuture(answer.value());
   }
 
   private static ChainUnavailableException unavailable(Throwable failure) {

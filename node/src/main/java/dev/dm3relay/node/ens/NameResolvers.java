@@ -2,7 +2,6 @@ package dev.dm3relay.node.ens;
 
 import dev.dm3relay.node.delivery.SpamFilter;
 import dev.dm3relay.node.mailbox.MailboxService.Account;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -34,9 +33,9 @@ public final class NameResolvers {
         ChainReader.connect(rpcUrlOrEmpty.trim(), config.rpcTimeout()), config);
   }
 
-  /** {@code RPC} plus the optional settings {@link EnsConfig#fromEnvironment} reads. */
-  public static NameResolver fromEnvironment(Map<String, String> env) {
-    return fromConfig(env.get("RPC"), EnsConfig.fromEnvironment(env));
+  /** The resolver {@code dm3relay.ens} (ens.conf) describes. */
+  public static NameResolver from(com.typesafe.config.Config root) {
+    return fromConfig(root.getString("dm3relay.ens.rpc"), EnsConfig.from(root));
   }
 
   /**

@@ -2,7 +2,7 @@
  * Names and the chain: resolving dm3 names to mailbox addresses and text records (§6.2, §6.3) and
  * reading the chain for the receivers' spam rules (§5.8).
  *
- * <p>{@link dev.dm3relay.node.ens.NameResolvers#fromEnvironment} picks the resolver: without {@code
+ * <p>{@link dev.dm3relay.node.ens.NameResolvers#from} picks the resolver from {@code dm3relay.ens} (ens.conf): without {@code
  * RPC}, only bare addresses and {@code <address>.addr.dm3.eth} resolve ({@link
  * dev.dm3relay.node.ens.ChainlessNameResolver}); with {@code RPC} (an Ethereum JSON-RPC URL) every
  * ENS name does ({@link dev.dm3relay.node.ens.EnsNameResolver}: ENSIP-10 wildcards, EIP-3668

@@ -327,8 +327,10 @@ class EnsNameResolverTest {
       assertEquals(hits, gateway.hitsFor("d.drip.eth").size(), "no new request while the failure is remembered");
 
       now.addAndGet(Duration.ofSeconds(6).toNanos());
-      assertThrows(ExecutionException.class, () -> await(resolver.resolveAddress("d.drip.eth")));
-      assertTrue(gateway.hitsFor("d.drip.eth").size() > hits, "tried again once it expired");
+      began = System.nanoTime();
+      failure = assertThrows(ExecutionException.class, () -> await(resolver.resolveAddress("d.drip.eth")));
+      long againMillis = Duration.ofNanos(System.nanoTime() - began).toMillis();
+      assertTrue(againMillis > 1_500, "tried the gateway again once the failure expired (" + againMillis + " ms): " + failure.getCause());
     }
   }
 
@@ -509,7 +511,7 @@ class EnsNameResolverTest {
       assertEquals(checksummed(BOB), await(resolver.resolveAddress("bob.wild.eth")));
     }
     CountingService shared = new CountingService(chain.rpcUrl());
-    try (EnsNameResolver resolver = new EnsNameResolver(new ChainReader(shared), config())) {
+    try (EnsNameResolver resolver = new EnsNameResolver(new ChainReader(shared), config().withConcurrency(64, 8))) {
       List<CompletableFuture<Optional<String>>> lookups = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
         lookups.add(resolver.resolveAddress("bob.wild.eth").toCompletableFuture());
@@ -522,31 +524,57 @@ class EnsNameResolverTest {
   }
 
   @Test
+  void onlyAFewRequestsWaitOnALookupUnderWayAndOnlySoManyLookupsRun() throws Exception {
+    try (EnsNameResolver resolver =
+        new EnsNameResolver(new ChainReader(new HttpService(chain.rpcUrl())), config().withConcurrency(2, 3))) {
+      List<CompletableFuture<Optional<String>>> lookups = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        lookups.add(resolver.resolveAddress("d.drip.eth").toCompletableFuture()); // slow: its gateway drips
+      }
+      lookups.add(resolver.resolveAddress("bob.wild.eth").toCompletableFuture());
+      lookups.add(resolver.resolveAddress("carol.offchain.eth").toCompletableFuture()); // the third lookup
+      int refusedAtOnce = 0;
+      for (CompletableFuture<Optional<String>> lookup : lookups) {
+        if (lookup.isCompletedExceptionally()) {
+          refusedAtOnce++;
+        }
+      }
+      // 1 running + 3 waiting for the dripping name; 6 more of it and the third lookup refused at once
+      assertEquals(7, refusedAtOnce);
+      assertEquals(checksummed(BOB), lookups.get(10).get(20, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
   void theFactoryPicksTheResolverByRpc() throws Exception {
     assertInstanceOf(ChainlessNameResolver.class, NameResolvers.fromConfig(""));
     assertInstanceOf(ChainlessNameResolver.class, NameResolvers.fromConfig(null));
     assertInstanceOf(ChainlessNameResolver.class, NameResolvers.fromConfig("  "));
     assertFalse(NameResolvers.fromConfig("").resolvesChainNames());
 
-    NameResolver fromEnv =
-        NameResolvers.fromEnvironment(
-            java.util.Map.of("RPC", chain.rpcUrl(), "ENS_REGISTRY", ens.registry));
-    try (EnsNameResolver ens = assertInstanceOf(EnsNameResolver.class, fromEnv)) {
+    NameResolver fromConfig =
+        NameResolvers.from(
+            relayConfig(java.util.Map.of("dm3relay.ens.rpc", chain.rpcUrl(), "dm3relay.ens.registry", ens.registry)));
+    try (EnsNameResolver ens = assertInstanceOf(EnsNameResolver.class, fromConfig)) {
       assertTrue(ens.resolvesChainNames());
       assertEquals(checksummed(ALICE), await(ens.resolveAddress("alice.eth")));
     }
   }
 
+  private static com.typesafe.config.Config relayConfig(java.util.Map<String, Object> overrides) {
+    return dev.dm3relay.node.RelayConfig.load(com.typesafe.config.ConfigFactory.parseMap(overrides));
+  }
+
   @Test
-  void theDefaultRegistryIsMainnets() {
-    assertEquals(
-        EnsConfig.MAINNET_REGISTRY,
-        EnsConfig.fromEnvironment(java.util.Map.of()).registryAddress());
+  void theSettingsComeFromEnsConfWithTheirDefaults() {
+    EnsConfig defaults = EnsConfig.from(relayConfig(java.util.Map.of()));
+    assertEquals(EnsConfig.defaults(), defaults, "ens.conf and EnsConfig.defaults() agree");
+    assertEquals(EnsConfig.MAINNET_REGISTRY, defaults.registryAddress());
     assertEquals(
         Duration.ofSeconds(60),
-        EnsConfig.fromEnvironment(java.util.Map.of("ENS_CACHE_TTL_SECONDS", "60")).positiveTtl());
+        EnsConfig.from(relayConfig(java.util.Map.of("dm3relay.ens.cache-ttl-seconds", 60))).positiveTtl());
     assertThrows(
-        IllegalArgumentException.class,
-        () -> EnsConfig.fromEnvironment(java.util.Map.of("ENS_CACHE_SIZE", "lots")));
+        com.typesafe.config.ConfigException.class,
+        () -> EnsConfig.from(relayConfig(java.util.Map.of("dm3relay.ens.cache-size", "lots"))));
   }
 }

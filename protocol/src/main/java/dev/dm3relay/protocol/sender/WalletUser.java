@@ -29,8 +29,20 @@ public record WalletUser(byte[] wallet, String address, String name, ProfileKeys
     random.nextBytes(wallet);
     wallet[0] &= 0x7f; // below the secp256k1 group order
     wallet[31] |= 1; // never zero
+    return withWallet(wallet, ProfileKeys.DEFAULT_NONCE);
+  }
+
+  /**
+   * The same wallet with keys derived from another nonce: what a messenger does when the user
+   * rotates keys. The new profile is as validly signed by the wallet as the old one.
+   */
+  public WalletUser withNonce(String nonce) {
+    return withWallet(wallet, nonce);
+  }
+
+  private static WalletUser withWallet(byte[] wallet, String nonce) {
     String address = Ethereum.addressOf(wallet);
-    ProfileKeys keys = ProfileKeys.forWallet(wallet, ProfileKeys.DEFAULT_NONCE);
+    ProfileKeys keys = ProfileKeys.forWallet(wallet, nonce);
     UserProfile profile =
         new UserProfile(
             Base64.getEncoder().encodeToString(keys.encryption().publicKey()),
