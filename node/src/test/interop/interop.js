@@ -156,13 +156,23 @@ async function openAsReceiver(envelope, receiver, sender, dsSigningKey) {
   });
 
   let aliceToken, bobToken;
-  await check('sign-up: POST /profile returns a JWT for the lower-case address', async () => {
+  let aliceReceipt;
+  await check('sign-up: POST /profile returns a JWT-shaped receipt for the lower-case address', async () => {
     for (const user of [alice, bob]) {
       const res = await http('POST', '/profile/' + user.ensName, user.signedProfile);
       assert(res.status === 200, res.status + ' ' + res.text);
       const payload = JSON.parse(Buffer.from(res.json.split('.')[1], 'base64url').toString());
       assert(payload.account === user.address.toLowerCase(), 'account claim ' + payload.account);
       assert(Object.keys(payload).sort().join() === 'account,exp,iat,nbf', 'claims ' + Object.keys(payload));
+      if (user === alice) aliceReceipt = res.json;
+    }
+  });
+  await check('the sign-up receipt opens nothing (a profile is public): 401, socket refused', async () => {
+    for (const name of [alice.address.toLowerCase(), alice.address, alice.ensName]) {
+      expectJsonError(await http('GET', '/delivery/messages/incoming/' + name, undefined, aliceReceipt), 401);
+      const s = await connectSocket({ ensName: name }, aliceReceipt);
+      s.socket.close();
+      assert(s.state === 'connect_error', name + ': ' + s.state);
     }
   });
   await check('GET /profile returns the registered SignedUserProfile, verifiable by the lib', async () => {
@@ -351,6 +361,30 @@ async function openAsReceiver(envelope, receiver, sender, dsSigningKey) {
     const s = await connectSocket(bob, aliceToken);
     s.socket.close();
     assert(s.state === 'unauthorized' || s.state === 'connect_error', s.state);
+  });
+  await check('key rotation: a new profile needs the account\'s token; the old one cannot come back', async () => {
+    const carol = await newUser('ds.dm3.eth');
+    assert((await http('POST', '/profile/' + carol.ensName, carol.signedProfile)).status === 200, 'sign-up');
+    const { token } = await login(carol);
+    // the same wallet, keys from another nonce: what a messenger does when the user rotates keys
+    const nonce = '0x' + '11'.repeat(32);
+    const storageKey = await crypto.createStorageKey(
+      await carol.wallet.signMessage(crypto.getStorageKeyCreationMessage(nonce, carol.address)));
+    const keys = await profileLib.createProfileKeys(storageKey, nonce);
+    const profile = { publicEncryptionKey: keys.encryptionKeyPair.publicKey, publicSigningKey: keys.signingKeyPair.publicKey, deliveryServices: ['ds.dm3.eth'] };
+    const signature = await carol.wallet.signMessage(profileLib.getProfileCreationMessage(stringify(profile), carol.address));
+    const rotated = { ...carol, keys, profile, signedProfile: { profile, signature } };
+    expectJsonError(await http('POST', '/profile/' + carol.ensName, rotated.signedProfile), 409);
+    const replaced = await http('POST', '/profile/' + carol.ensName, rotated.signedProfile, token);
+    assert(replaced.status === 200, 'with the token: ' + replaced.status + ' ' + replaced.text);
+    const replay = expectJsonError(await http('POST', '/profile/' + carol.ensName, carol.signedProfile), 409);
+    assert(replay.message === "Couldn't store profile", JSON.stringify(replay));
+    const current = await http('GET', '/profile/' + carol.ensName);
+    assert(stringify(current.json) === stringify(rotated.signedProfile), 'the rotated profile is served');
+    expectJsonError(await http('GET', '/delivery/messages/incoming/' + carol.ensName, undefined, token), 401);
+    const fresh = await login(rotated);
+    const inbox = await http('GET', '/delivery/messages/incoming/' + carol.ensName, undefined, fresh.token);
+    assert(inbox.status === 200, 'login with the rotated key: ' + inbox.status);
   });
   await check('unknown route → 404 with a JSON body', async () => {
     expectJsonError(await http('GET', '/no/such/route'), 404);

@@ -211,7 +211,11 @@ final class EngineIoSession implements LiveSocket {
       connections.remove(registered, this);
     }
     if (flush) {
-      out.complete();
+      try {
+        out.complete();
+      } catch (IllegalStateException alreadyDone) {
+        // the WebSocket side ended first (the client went away): nothing left to flush
+      }
       // A client that stopped reading would otherwise hold the connection until the idle timeout.
       schedule(config.pingTimeout(), () -> {
         outSwitch.shutdown();

@@ -308,6 +308,15 @@ class SocketIoRouteTest {
   }
 
   @Test
+  void aSocketIsDisconnectedWhenItsTokenExpires() throws Exception {
+    connect("exp1", port, auth("exp1.eth", "expiring-for-exp1.eth")); // valid for one more second
+    awaitEvent("exp1", "authorized");
+    JsonNode disconnect = node.await("exp1", "disconnect", WAIT);
+    assertEquals("io server disconnect", disconnect.path("reason").asText(), "the server ended it, the client will not retry");
+    eventually("unregistered", () -> !live.isConnected(key("exp1.eth")));
+  }
+
+  @Test
   void otherNamespacesAreRefused() {
     node.send(
         NodeDriver.command("connect", "ns1")
