@@ -203,7 +203,6 @@ public final class Relay implements AutoCloseable {
                 settings.port(),
                 api.routes(),
                 new HttpServer.Limits(settings.requestReadTimeout(), liveConfig.maxPayloadBytes()),
-                api.admission()::inFlight,
                 Duration.ofSeconds(10)),
             startTimeout);
     HttpReadinessCheck.Serving serving = HttpReadinessCheck.ID.get(Adapter.toClassic(system));

@@ -68,6 +68,7 @@ class SecurityTest {
                 "dm3relay.live.outgoing-buffer-bytes", "256 KiB",
                 "dm3relay.mailbox.list.max-concurrent", 4,
                 "dm3relay.mailbox.list.max-concurrent-per-mailbox", 2,
+                "dm3relay.mailbox.list.idle-timeout", "2s",
                 // small socket buffers, so that a client that stops reading stalls the server at
                 // once instead of after megabytes of kernel buffer
                 "pekko.http.server.socket-options.so-send-buffer-size", "16 KiB"));
@@ -356,6 +357,11 @@ class SecurityTest {
     HttpResponse<String> acked =
         send("POST", "/delivery/messages/" + receiver.name() + "/syncAcknowledgements/", body.toString(), token);
     assertEquals(200, acked.statusCode(), acked.body());
+
+    // but no name longer than a sender's may come with it, and no other route takes such a body
+    String longName = "{\"acknowledgements\":[{\"contactAddress\":\"" + "n".repeat(100_000) + ".eth\",\"messageHash\":\"0x00\"}]}";
+    assertEquals(400, send("POST", "/delivery/messages/" + receiver.name() + "/syncAcknowledgements/", longName, token).statusCode());
+    assertEquals(413, send("POST", "/profile/" + receiver.name(), body.toString(), null).statusCode());
   }
 
   // ---- finding 5: bounded fan-out ----------------------------------------------------------
@@ -416,7 +422,7 @@ class SecurityTest {
     }
     // Two fetches whose clients do not read hold the mailbox's two listing slots.
     List<Socket> stalled = new ArrayList<>();
-    try {
+    try (LogCapture logs = new LogCapture()) {
       for (int i = 0; i < 2; i++) {
         Socket s = new Socket();
         s.setReceiveBufferSize(4096);
@@ -437,18 +443,44 @@ class SecurityTest {
       assertEquals(200, send("GET", incoming(other.name()), null, TestClient.login(relay.baseUrl(), other)).statusCode());
       String head = readHead(stalled.get(0).getInputStream());
       assertTrue(head.startsWith("HTTP/1.1 200") && head.toLowerCase().contains("transfer-encoding: chunked"), head);
+      // Clients that take nothing for the idle timeout (2 s here) lose their listing: the slots
+      // come back while those sockets are still open, and that is no ERROR.
+      long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+      int status;
+      do {
+        Thread.sleep(500);
+        status = send("GET", incoming(receiver.name()), null, token).statusCode();
+      } while (status == 503 && System.nanoTime() < deadline);
+      assertEquals(200, status);
+      assertEquals(List.of(), logs.linesAt(Level.ERROR));
     } finally {
       for (Socket s : stalled) {
         s.close();
       }
     }
-    // once those clients are gone, their slots come back
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    int status;
-    do {
-      status = send("GET", incoming(receiver.name()), null, token).statusCode();
-    } while (status == 503 && System.nanoTime() < deadline);
-    assertEquals(200, status);
+  }
+
+  @Test
+  void aKeepAliveConnectionMayIdleBetweenRequestsAndPipelineThem() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", relay.port())) {
+      socket.setSoTimeout(5_000);
+      OutputStream out = socket.getOutputStream();
+      String hello = "GET /hello HTTP/1.1\r\nHost: relay\r\n\r\n";
+      out.write(hello.getBytes(StandardCharsets.US_ASCII));
+      assertTrue(readResponse(socket.getInputStream()).startsWith("HTTP/1.1 200"));
+      Thread.sleep(4_000); // longer than the read timeout (3 s): idle between requests is fine
+      out.write((hello + hello).getBytes(StandardCharsets.US_ASCII)); // two at once
+      assertTrue(readResponse(socket.getInputStream()).startsWith("HTTP/1.1 200"));
+      assertTrue(readResponse(socket.getInputStream()).startsWith("HTTP/1.1 200"));
+    }
+  }
+
+  /** One response of a known length ("Hello DM3"): head and body. */
+  private static String readResponse(InputStream in) throws IOException {
+    String head = readHead(in);
+    java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: (\\d+)").matcher(head);
+    assertTrue(length.find(), head);
+    return head + new String(in.readNBytes(Integer.parseInt(length.group(1))), StandardCharsets.US_ASCII);
   }
 
   private static String readHead(InputStream in) throws IOException {
@@ -512,10 +544,34 @@ class SecurityTest {
         String end = socket.awaitEnd(Duration.ofSeconds(10));
         assertTrue(end.startsWith("closed 1009"), end);
       }
+      // frames sent before the server's 101 cannot be followed: 1002
+      String early = sendUpgradeWithEarlyFrame();
+      assertTrue(early.contains("HTTP/1.1 101"), early);
       List<String> warns = logs.linesAt(Level.WARN).subList(warnsBefore, logs.linesAt(Level.WARN).size());
       assertEquals(1, warns.stream().filter(l -> l.contains("1009")).count(), String.join("\n", warns));
+      assertEquals(1, warns.stream().filter(l -> l.contains("1002")).count(), String.join("\n", warns));
       assertEquals(List.of(), logs.linesAt(Level.ERROR), "no ERROR line for anything a client sent");
       assertTrue(logs.lines().stream().noneMatch(l -> l.contains("\tat ")), "no stack trace");
+    }
+  }
+
+  /** A WebSocket upgrade request with a (masked) frame right behind it, in one write. */
+  private static String sendUpgradeWithEarlyFrame() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", relay.port())) {
+      socket.setSoTimeout(5_000);
+      byte[] head =
+          ("GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: relay\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                  + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII);
+      byte[] frame = {(byte) 0x81, (byte) 0x82, 1, 2, 3, 4, '4' ^ 1, '0' ^ 2};
+      byte[] both = new byte[head.length + frame.length];
+      System.arraycopy(head, 0, both, 0, head.length);
+      System.arraycopy(frame, 0, both, head.length, frame.length);
+      socket.getOutputStream().write(both);
+      socket.getOutputStream().flush();
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    } catch (SocketTimeoutException stillOpen) {
+      return "still open";
     }
   }
 

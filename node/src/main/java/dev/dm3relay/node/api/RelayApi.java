@@ -81,10 +81,14 @@ public final class RelayApi extends AllDirectives {
   private static final Set<String> ACK_BODY_FIELDS = Set.of("acknowledgements");
 
   /**
-   * Hashes the relay accepts are 66 characters; a longer one can name nothing. (Envelopes stored
-   * before hashes were checked may carry other lengths, so this is a bound, not the format.)
+   * Hashes the relay accepts now are 66 characters, but envelopes stored before hashes were checked
+   * may carry others (up to Cassandra's 64 KiB key limit, beyond which no body was ever stored), and
+   * must stay acknowledgeable. Longer than this names nothing.
    */
-  private static final int MAX_ACK_HASH_LENGTH = 130;
+  private static final int MAX_ACK_HASH_LENGTH = 65_535;
+
+  /** A stored sender name is at most this many UTF-8 bytes (the submit pipeline's limit). */
+  private static final int MAX_ACK_NAME_BYTES = 255;
 
   private final ApiSettings settings;
   private final DeliveryServiceIdentity identity;
@@ -143,10 +147,43 @@ public final class RelayApi extends AllDirectives {
                                         // The whole body first, under a deadline, and only then a slot: a
                                         // client that is still sending (or drips its body) holds a
                                         // connection, never one of the node's MAX_IN_FLIGHT slots.
-                                        toStrictEntity(
-                                            FiniteDuration.create(settings.requestReadTimeout().toMillis(), TimeUnit.MILLISECONDS),
-                                            settings.maxBodyLimit(),
-                                            () -> admission.admit(() -> handleExceptions(exceptions(), this::apiRoutes))))))));
+                                        extractUnmatchedPath(
+                                            path -> strictBody(bodyLimitFor(path), () -> admission.admit(() -> handleExceptions(exceptions(), this::apiRoutes)))))))));
+  }
+
+  /**
+   * The whole body, read under the request deadline, before {@code inner}: a body its route cannot
+   * take is refused with 413 at once when its Content-Length says so (nothing of it is read), or
+   * as soon as it grows beyond the limit.
+   */
+  private Route strictBody(long limit, java.util.function.Supplier<Route> inner) {
+    return extractRequestEntity(
+        entity -> {
+          java.util.OptionalLong length = entity.getContentLengthOption();
+          if (length.isPresent() && length.getAsLong() > limit) {
+            return complete(tooLarge());
+          }
+          return toStrictEntity(
+              FiniteDuration.create(settings.requestReadTimeout().toMillis(), TimeUnit.MILLISECONDS), limit, inner);
+        });
+  }
+
+  private static HttpResponse tooLarge() {
+    return Responses.error(StatusCodes.PAYLOAD_TOO_LARGE, ErrorCode.TOO_BIG, "request body is too large")
+        .addHeader(org.apache.pekko.http.javadsl.model.headers.Connection.create("close"));
+  }
+
+  /**
+   * The most body a request to {@code path} may bring: a submit's for every route but the
+   * acknowledgement sync, which may name a whole full mailbox. Checked while the body is read, so
+   * that no request holds more than its route can use.
+   */
+  private long bodyLimitFor(String path) {
+    String p = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    String route = "/syncAcknowledgements";
+    return p.length() >= route.length() && p.regionMatches(true, p.length() - route.length(), route, 0, route.length())
+        ? settings.ackBodyLimit()
+        : settings.bodyLimit();
   }
 
   /**
@@ -488,6 +525,9 @@ public final class RelayApi extends AllDirectives {
         } catch (InvalidNameException e) {
           throw new SchemaException("acknowledgements[" + i + "].contactAddress", "is not a valid name: " + e.getMessage());
         }
+        if (contact.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_ACK_NAME_BYTES) {
+          throw new SchemaException("acknowledgements[" + i + "].contactAddress", "is longer than any sender name");
+        }
         acks.add(new MailboxService.Ack(contact, ack.messageHash()));
       }
     } catch (MalformedJsonException | SchemaException e) {
@@ -601,6 +641,9 @@ public final class RelayApi extends AllDirectives {
             // doing, so no ERROR; the connection goes with the answer.
             e -> {
               log.debug("request not read whole: {}", e.info().summary());
+              if (e.info().summary().contains("EntityStreamSizeException")) {
+                return complete(tooLarge()); // a chunked body that grew beyond its route's limit
+              }
               return complete(Responses.unreadableRequest(e.status().intValue(), e.info().summary()));
             })
         .matchAny(

@@ -70,8 +70,16 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
   private final AtomicInteger lookupsInFlight = new AtomicInteger();
   private final ConcurrentHashMap<String, AtomicInteger> waiters = new ConcurrentHashMap<>();
 
-  /** A lookup's result as cached: a value (present or not), or the failure. */
-  private record Answer(Optional<String> value, Throwable failure) {}
+  /**
+   * A lookup's result as cached: a value (present or not), or the failure. A refusal of the
+   * bulkhead is an answer too (Caffeine logs every failed load with a stack trace), one that
+   * expires at once: it says nothing about the name.
+   */
+  private record Answer(Optional<String> value, Throwable failure, boolean refused) {
+    Answer(Optional<String> value, Throwable failure) {
+      this(value, failure, false);
+    }
+  }
 
   public EnsNameResolver(ChainReader chain, EnsConfig config) {
     this(chain, config, new PublicHttp(config.allowPrivateGateways(), config.maxOutboundInFlight()), System::nanoTime);
@@ -93,6 +101,9 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
                 new Expiry<String, Answer>() {
                   @Override
                   public long expireAfterCreate(String key, Answer answer, long now) {
+                    if (answer.refused()) {
+                      return 0;
+                    }
                     Duration ttl =
                         answer.failure() != null
                             ? config.failureTtl()
@@ -166,9 +177,11 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
             (k, executor) -> {
               if (lookupsInFlight.incrementAndGet() > config.maxLookupsInFlight()) {
                 lookupsInFlight.decrementAndGet();
-                // failed, not an Answer: a refusal of the bulkhead is not remembered as the name's
-                return CompletableFuture.failedFuture(
-                    new ChainUnavailableException("too many name lookups in flight; try again in a moment"));
+                return CompletableFuture.completedFuture(
+                    new Answer(
+                        Optional.empty(),
+                        new ChainUnavailableException("too many name lookups in flight; try again in a moment"),
+                        true));
               }
               CompletionStage<Optional<String>> started;
               try {
@@ -220,7 +233,7 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
   }
 
   private CompletionStage<Optional<String>> lookupAddress(String name, LookupBudget budget) {
-    return resolverOf(name)
+    return resolverOf(name, budget)
         .thenCompose(
             resolver ->
                 resolver.isEmpty()
@@ -234,7 +247,7 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
   }
 
   private CompletionStage<Optional<String>> lookupText(String name, String key, LookupBudget budget) {
-    return resolverOf(name)
+    return resolverOf(name, budget)
         .thenCompose(
             resolver ->
                 resolver.isEmpty()
@@ -251,16 +264,28 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
   record Resolver(String address, boolean wildcard) {}
 
   /** The resolver for {@code name}, walking up to parents as ENSIP-10 and ethers v5 do. */
-  CompletionStage<Optional<Resolver>> resolverOf(String name) {
+  CompletionStage<Optional<Resolver>> resolverOf(String name, LookupBudget budget) {
     try {
       EnsNames.namehash(name); // rejects empty labels before any call is made
     } catch (InvalidNameException e) {
       return done(Optional.empty());
     }
-    return walk(name, name);
+    return walk(name, name, budget);
   }
 
-  private CompletionStage<Optional<Resolver>> walk(String name, String current) {
+  /**
+   * An {@code eth_call} of this lookup, refused once the lookup is out of time: its deadline has
+   * already answered the callers, and a name with many labels must not go on calling the RPC node
+   * after the lookup's slot was given back.
+   */
+  private CompletionStage<CallOutcome> call(String to, byte[] data, LookupBudget budget) {
+    if (budget.remaining().isNegative()) {
+      return CompletableFuture.failedFuture(new ChainUnavailableException("the name lookup ran out of time"));
+    }
+    return chain.call(to, data);
+  }
+
+  private CompletionStage<Optional<Resolver>> walk(String name, String current, LookupBudget budget) {
     if (current.isEmpty() || current.equals(".")) {
       return done(Optional.empty());
     }
@@ -268,15 +293,15 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
     if (!name.equals("eth") && current.equals("eth")) {
       return done(Optional.empty());
     }
-    return registryResolver(current)
+    return registryResolver(current, budget)
         .thenCompose(
             found -> {
               if (found.isEmpty()) {
                 int dot = current.indexOf('.');
-                return walk(name, dot < 0 ? "" : current.substring(dot + 1));
+                return walk(name, dot < 0 ? "" : current.substring(dot + 1), budget);
               }
               String address = found.get();
-              return supportsWildcard(address)
+              return supportsWildcard(address, budget)
                   .thenApply(
                       wildcard -> {
                         if (!current.equals(name) && !wildcard) {
@@ -288,10 +313,9 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
             });
   }
 
-  private CompletionStage<Optional<String>> registryResolver(String name) {
+  private CompletionStage<Optional<String>> registryResolver(String name, LookupBudget budget) {
     byte[] call = Abi.call(Abi.RESOLVER, Abi.word(EnsNames.namehash(name)));
-    return chain
-        .call(registry, call)
+    return call(registry, call, budget)
         .thenApply(
             outcome -> {
               if (outcome instanceof CallOutcome.Returned returned) {
@@ -309,10 +333,9 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
             });
   }
 
-  private CompletionStage<Boolean> supportsWildcard(String resolver) {
+  private CompletionStage<Boolean> supportsWildcard(String resolver, LookupBudget budget) {
     byte[] call = Abi.call(Abi.SUPPORTS_INTERFACE, Abi.bytes4(Abi.RESOLVE));
-    return chain
-        .call(resolver, call)
+    return call(resolver, call, budget)
         .thenApply(
             outcome ->
                 outcome instanceof CallOutcome.Returned returned
@@ -353,8 +376,7 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
    */
   private CompletionStage<Optional<byte[]>> callFollowingLookups(
       String to, byte[] data, int lookups, LookupBudget budget) {
-    return chain
-        .call(to, data)
+    return call(to, data, budget)
         .thenCompose(
             outcome -> {
               if (outcome instanceof CallOutcome.Returned returned) {

@@ -6,6 +6,8 @@ import java.time.Duration;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.RequestEntity;
+import org.apache.pekko.http.javadsl.model.headers.Connection;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.BidiShape;
 import org.apache.pekko.stream.Inlet;
@@ -28,16 +30,19 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li><b>A request must arrive whole in time.</b> From the connection's opening, or from the first
- *       byte after the previous response, the request head must be in within {@code
+ *       byte after the previous request's body, the request head must be in within {@code
  *       requestReadTimeout}; its body gets the same again plus a grace (the route reads it under
  *       {@code toStrictEntity} with that timeout and answers 408 itself; this is the backstop).
- *       Otherwise the connection is closed. Pekko's request-timeout starts only once a request is
- *       in, and its idle-timeout never fires while a slowloris client sends a byte every few
- *       seconds.
+ *       Otherwise the connection is closed. Time the handler takes is not counted (Pekko's own
+ *       request-timeout bounds that). Pekko's idle-timeout never fires while a slowloris client
+ *       sends a byte every few seconds, and its request-timeout starts only once a request is in.
  *   <li><b>A WebSocket message must fit.</b> After an upgrade, each message's length is read from
  *       its frame headers before its payload arrives; one over {@code maxWebSocketMessageBytes} is
  *       never handed to Pekko: the client gets a close frame with 1009 (message too big) and the
- *       connection ends, with one WARN line.
+ *       connection ends, with one WARN line. A client that sends frames before the server's 101
+ *       (RFC 6455 says it must wait) is closed with 1002: its frames could not be followed.
+ *   <li><b>Draining.</b> Once {@link #drain()} is called (shutdown), responses carry {@code
+ *       Connection: close}, and upgraded connections get a 1001 (going away) close frame.
  * </ul>
  *
  * The HTTP layer tells the guard where requests stand through {@link #requests()} and {@link
@@ -51,17 +56,16 @@ final class ConnectionGuard {
    * The answer to a connection whose first request never arrived whole. Written only when nothing
    * else was ever sent on the connection, so it cannot land inside another response.
    */
-  private static final ByteString REQUEST_TIMEOUT =
-      ByteString.fromString(
-          "HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: "
-              + timeoutBody().length
-              + "\r\n\r\n"
-              + new String(timeoutBody(), StandardCharsets.UTF_8),
-          StandardCharsets.UTF_8);
+  private static final ByteString REQUEST_TIMEOUT = rawResponse(
+      "408 Request Timeout",
+      "{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32600,\"message\":\"The request did not arrive in time\"}}");
 
-  private static byte[] timeoutBody() {
-    return "{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32600,\"message\":\"The request did not arrive in time\"}}"
-        .getBytes(StandardCharsets.UTF_8);
+  private static ByteString rawResponse(String status, String json) {
+    byte[] body = json.getBytes(StandardCharsets.UTF_8);
+    return ByteString.fromString(
+        "HTTP/1.1 " + status + "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: "
+            + body.length + "\r\n\r\n" + json,
+        StandardCharsets.UTF_8);
   }
 
   /**
@@ -73,36 +77,74 @@ final class ConnectionGuard {
 
   private enum Signal {
     HEAD_RECEIVED,
-    RESPONDED,
-    UPGRADED
+    UPGRADE_REQUESTED,
+    BODY_RECEIVED,
+    UPGRADED,
+    DRAIN
   }
 
   private final Settings settings;
   private final InetSocketAddress remote;
   private volatile AsyncCallback<Signal> signals;
+  private volatile boolean draining;
 
   ConnectionGuard(Settings settings, InetSocketAddress remote) {
     this.settings = settings;
     this.remote = remote;
   }
 
-  /** Goes between the request parser and the handler: a request head is in. */
+  /** Shutdown: answer each request with Connection: close, send upgraded clients 1001. */
+  void drain() {
+    draining = true;
+    signal(Signal.DRAIN);
+  }
+
+  /**
+   * Goes between the request parser and the handler: a request head is in, and (once its entity is
+   * read through, or at once when it is strict) its body.
+   */
   Flow<HttpRequest, HttpRequest, NotUsed> requests() {
     return Flow.<HttpRequest>create()
         .map(
             request -> {
-              signal(Signal.HEAD_RECEIVED);
-              return request;
+              boolean upgrade = request.getHeader("Upgrade").isPresent();
+              signal(upgrade ? Signal.UPGRADE_REQUESTED : Signal.HEAD_RECEIVED);
+              RequestEntity entity = request.entity();
+              if (entity.isStrict() || entity.isKnownEmpty()) {
+                signal(Signal.BODY_RECEIVED);
+                return request;
+              }
+              return request.withEntity(watched(entity));
             });
   }
 
-  /** Goes between the handler and the response renderer: a request is answered (or upgraded). */
+  /** The same entity, telling the guard when its last byte went through (or the stream ended). */
+  private RequestEntity watched(RequestEntity entity) {
+    org.apache.pekko.stream.scaladsl.Flow<ByteString, ByteString, Object> watch =
+        Flow.<ByteString>create()
+            .watchTermination(
+                (NotUsed notUsed, java.util.concurrent.CompletionStage<org.apache.pekko.Done> done) -> {
+                  done.whenComplete((ok, failure) -> signal(Signal.BODY_RECEIVED));
+                  return (Object) notUsed;
+                })
+            .asScala();
+    org.apache.pekko.http.scaladsl.model.RequestEntity scala = (org.apache.pekko.http.scaladsl.model.RequestEntity) entity;
+    if (scala instanceof org.apache.pekko.http.scaladsl.model.HttpEntity.Default known) {
+      return known.transformDataBytes(known.contentLength(), watch); // keeps its Content-Length
+    }
+    return scala.transformDataBytes(watch);
+  }
+
+  /** Goes between the handler and the response renderer: an upgrade, and Connection: close while draining. */
   Flow<HttpResponse, HttpResponse, NotUsed> responses() {
     return Flow.<HttpResponse>create()
         .map(
             response -> {
-              signal(response.status().intValue() == 101 ? Signal.UPGRADED : Signal.RESPONDED);
-              return response;
+              if (response.status().intValue() == 101) {
+                signal(Signal.UPGRADED);
+                return response;
+              }
+              return draining ? response.addHeader(Connection.create("close")) : response;
             });
   }
 
@@ -137,12 +179,23 @@ final class ConnectionGuard {
         private static final String DEADLINE = "deadline";
         private static final String CLOSE_FALLBACK = "close";
 
+        /** A deadline runs: for a head (first bytes seen) or for a body (head in). */
         private boolean armed;
+        /** Between a head and its body's end: bytes belong to the body. */
+        private boolean inBody;
         private boolean anyRequest;
+        /** An upgrade was asked for and its 101 has not gone out yet. */
+        private boolean upgradePending;
+        /** Client bytes arrived while an upgrade was pending: frames sent before the 101. */
+        private boolean earlyFrames;
         private boolean webSocket;
         private boolean closing;
         private WebSocketFrames inbound;
         private WebSocketFrames outbound;
+        private ByteString pendingClose;
+        /** Client bytes since the last blank line (CRLF CRLF), and how much of one is matched. */
+        private long sinceBlankLine;
+        private int blankMatched;
 
         {
           setHandler(
@@ -215,6 +268,9 @@ final class ConnectionGuard {
         public void preStart() {
           signals = createAsyncCallback(this::onSignal);
           arm(settings.requestReadTimeout()); // the first request, from the connection's opening
+          if (draining) {
+            onSignal(Signal.DRAIN);
+          }
         }
 
         private void arm(Duration within) {
@@ -229,20 +285,41 @@ final class ConnectionGuard {
 
         private void onSignal(Signal signal) {
           switch (signal) {
-            case HEAD_RECEIVED -> {
+            case HEAD_RECEIVED, UPGRADE_REQUESTED -> {
               anyRequest = true;
-              if (armed) {
-                arm(settings.requestReadTimeout().plus(settings.bodyGrace())); // now the body's time
+              inBody = true;
+              upgradePending = signal == Signal.UPGRADE_REQUESTED;
+              if (upgradePending && sinceBlankLine > 0) {
+                earlyFrames = true; // bytes after the upgrade request's head, in the same read
               }
+              arm(settings.requestReadTimeout().plus(settings.bodyGrace())); // now the body's time
             }
-            case RESPONDED -> disarm();
+            case BODY_RECEIVED -> {
+              inBody = false;
+              disarm(); // the handler's time is Pekko's request-timeout's business
+            }
             case UPGRADED -> {
               disarm();
               webSocket = true;
               inbound = new WebSocketFrames(settings.maxWebSocketMessageBytes());
               outbound = new WebSocketFrames(Long.MAX_VALUE);
+              if (earlyFrames) {
+                log.warn("WebSocket frames from {} before the 101: closing the connection with 1002", host());
+                closeWith(WebSocketFrames.closeFrame(1002, "frames before the handshake"));
+              } else if (draining) {
+                closeWith(WebSocketFrames.closeFrame(1001, "going away"));
+              }
+            }
+            case DRAIN -> {
+              if (webSocket && !closing) {
+                closeWith(WebSocketFrames.closeFrame(1001, "going away"));
+              }
             }
           }
+        }
+
+        private String host() {
+          return remote == null || remote.getAddress() == null ? "?" : remote.getAddress().getHostAddress();
         }
 
         private void onBytesFromClient(ByteString bytes) {
@@ -255,14 +332,37 @@ final class ConnectionGuard {
               log.warn(
                   "WebSocket message over {} bytes from {}: closing the connection with 1009",
                   settings.maxWebSocketMessageBytes(),
-                  remote == null || remote.getAddress() == null ? "?" : remote.getAddress().getHostAddress());
+                  host());
               closeWith(WebSocketFrames.closeFrame(1009, "message too big"));
               return;
             }
-          } else if (!armed) {
-            arm(settings.requestReadTimeout()); // the next request's first byte
+          } else {
+            trackBlankLines(bytes);
+            if (upgradePending && !inBody) {
+              earlyFrames = true; // an upgrade request has no body: these are frames sent too soon
+            } else if (!armed) {
+              arm(settings.requestReadTimeout()); // the next request's first byte
+            }
           }
           push(toApp, bytes);
+        }
+
+        /**
+         * Follows where the last request head ended (its blank line), so that bytes a client sends
+         * behind an upgrade request in the same read are seen for what they are.
+         */
+        private void trackBlankLines(ByteString bytes) {
+          for (int i = 0; i < bytes.size(); i++) {
+            byte b = bytes.apply(i);
+            boolean expected = (blankMatched % 2 == 0) ? b == '\r' : b == '\n';
+            blankMatched = expected ? blankMatched + 1 : (b == '\r' ? 1 : 0);
+            if (blankMatched == 4) {
+              blankMatched = 0;
+              sinceBlankLine = 0;
+            } else {
+              sinceBlankLine++;
+            }
+          }
         }
 
         private void onBytesToClient(ByteString bytes) {
@@ -284,8 +384,6 @@ final class ConnectionGuard {
           }
         }
 
-        private ByteString pendingClose;
-
         /** Sends {@code closeFrame} between two outgoing frames, then ends the connection. */
         private void closeWith(ByteString closeFrame) {
           closing = true;
@@ -305,7 +403,7 @@ final class ConnectionGuard {
             return;
           }
           armed = false;
-          log.debug("a request from {} did not arrive whole in time: closing the connection", remote);
+          log.debug("a request from {} did not arrive whole in time: closing the connection", host());
           if (!anyRequest && !webSocket) {
             emit(toNet, REQUEST_TIMEOUT, this::completeStage);
           } else {

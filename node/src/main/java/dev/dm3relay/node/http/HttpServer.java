@@ -5,6 +5,9 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
@@ -52,22 +55,25 @@ public final class HttpServer {
     }
   }
 
+  private static final ConnectionLog CONNECTION_LOG = new ConnectionLog();
+
   private HttpServer() {}
 
   /**
    * Binds {@code routes} on {@code host:port} with the {@code pekko.http.server} settings. On
-   * coordinated shutdown the port is unbound (service-unbind) and requests in flight get up to
-   * {@code drainTimeout} to finish (service-requests-done), as Pekko's own binding does.
-   *
-   * @param inFlight requests being worked on now, for the drain
+   * coordinated shutdown the port is unbound and every connection is told to drain (service-unbind:
+   * responses carry Connection: close, WebSockets get 1001), and requests in the handler get up to
+   * {@code drainTimeout} to be answered (service-requests-done), as Pekko's own binding does.
    */
   public static CompletionStage<Binding> bind(
-      ActorSystem<?> system, String host, int port, Route routes, Limits limits, IntSupplier inFlight, Duration drainTimeout) {
+      ActorSystem<?> system, String host, int port, Route routes, Limits limits, Duration drainTimeout) {
     ServerSettings settings = ServerSettings.create(Adapter.toClassic(system));
     Materializer materializer = Materializer.matFromSystem(system);
     Flow<HttpRequest, HttpResponse, NotUsed> handler = routes.flow(system);
     ConnectionGuard.Settings guardSettings =
         new ConnectionGuard.Settings(limits.requestReadTimeout(), Duration.ofSeconds(5), limits.maxWebSocketMessageBytes());
+    Set<ConnectionGuard> guards = ConcurrentHashMap.newKeySet();
+    AtomicInteger inHandler = new AtomicInteger();
     CompletionStage<Tcp.ServerBinding> tcpBinding =
         Tcp.get(system)
             .bind(
@@ -79,18 +85,21 @@ public final class HttpServer {
                 Optional.of(idleTimeout(settings)))
             .mapAsyncUnordered(
                 settings.getMaxConnections(),
-                connection -> serve(system, settings, handler, guardSettings, connection, materializer))
+                connection -> serve(system, settings, handler, inHandler, guardSettings, guards, connection, materializer))
             .to(Sink.ignore())
             .run(materializer);
     return tcpBinding.thenApply(
         tcp -> {
           Binding binding = new Binding(tcp.localAddress(), tcp);
           CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
-          shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "dm3-relay-http-unbind", binding::unbind);
+          shutdown.addTask(
+              CoordinatedShutdown.PhaseServiceUnbind(),
+              "dm3-relay-http-unbind",
+              () -> binding.unbind().whenComplete((done, failure) -> guards.forEach(ConnectionGuard::drain)));
           shutdown.addTask(
               CoordinatedShutdown.PhaseServiceRequestsDone(),
               "dm3-relay-http-drain",
-              () -> drain(system, inFlight, drainTimeout));
+              () -> drain(system, inHandler::get, drainTimeout));
           return binding;
         });
   }
@@ -105,28 +114,48 @@ public final class HttpServer {
       ActorSystem<?> system,
       ServerSettings settings,
       Flow<HttpRequest, HttpResponse, NotUsed> handler,
+      AtomicInteger inHandler,
       ConnectionGuard.Settings guardSettings,
+      Set<ConnectionGuard> guards,
       Tcp.IncomingConnection connection,
       Materializer materializer) {
     try {
       ConnectionGuard guard = new ConnectionGuard(guardSettings, connection.remoteAddress());
+      guards.add(guard);
+      // Requests of this connection in the handler; whatever is left when it ends was abandoned.
+      AtomicInteger mine = new AtomicInteger();
       // TLSPlacebo's inbound side yields SessionBytes, a kind of SslTlsInbound the layer takes.
       BidiFlow<TLSProtocol.SslTlsOutbound, ByteString, ByteString, TLSProtocol.SslTlsInbound, NotUsed> plain =
           (BidiFlow) TLSPlacebo.getInstance();
       BidiFlow<HttpResponse, ByteString, ByteString, HttpRequest, NotUsed> stack =
           Http.get(Adapter.toClassic(system))
-              .serverLayer(settings, Optional.of(connection.remoteAddress()))
+              .serverLayer(settings, Optional.of(connection.remoteAddress()), CONNECTION_LOG)
               .atop(plain)
               .atop(guard.bytes());
       Flow<ByteString, ByteString, CompletionStage<Done>> flow =
           guard.requests()
+              .map(r -> {
+                mine.incrementAndGet();
+                inHandler.incrementAndGet();
+                return r;
+              })
               .via(handler)
+              .map(r -> {
+                mine.decrementAndGet();
+                inHandler.decrementAndGet();
+                return r;
+              })
               .via(guard.responses())
               .watchTermination(Keep.right())
               .join(stack);
       return connection
           .handleWith(flow, materializer)
-          .exceptionally(failure -> Done.getInstance()); // a connection's failure is that connection's
+          .exceptionally(failure -> Done.getInstance()) // a connection's failure is that connection's
+          .whenComplete(
+              (done, failure) -> {
+                guards.remove(guard);
+                inHandler.addAndGet(-mine.getAndSet(0));
+              });
     } catch (RuntimeException e) {
       log.warn("could not serve a connection from {}: {}", connection.remoteAddress(), e.toString());
       return CompletableFuture.completedFuture(Done.getInstance());

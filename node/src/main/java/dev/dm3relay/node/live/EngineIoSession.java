@@ -82,6 +82,11 @@ final class EngineIoSession implements LiveSocket {
   /** Bytes offered to {@link #out} and not yet taken by the WebSocket. */
   private final AtomicLong queuedBytes = new AtomicLong();
 
+  /** This socket's share of the node's outgoing budget (see {@link #sendEngine}). */
+  private final AtomicLong reservedFromNode = new AtomicLong();
+
+  private final java.util.concurrent.atomic.AtomicBoolean tornDown = new java.util.concurrent.atomic.AtomicBoolean();
+
   private final AtomicInteger pendingEvents = new AtomicInteger();
   private final BoundedSourceQueue<String> out;
   private final UniqueKillSwitch outSwitch;
@@ -490,9 +495,15 @@ final class EngineIoSession implements LiveSocket {
   /**
    * Queues one Engine.IO frame; a client that cannot keep up is dropped rather than buffered. Two
    * bounds: the socket's own buffer (a frame always fits an empty one) and the node's budget for
-   * all sockets together.
+   * all sockets together, of which this socket holds {@link #reservedFromNode}: reserved here,
+   * given back when the WebSocket takes the frame, and all of it once the socket is torn down
+   * (whatever is still queued then is never taken). A frame offered while or after the socket
+   * closes gives its reservation back itself.
    */
   private boolean sendEngine(String frame) {
+    if (tornDown.get()) {
+      return false;
+    }
     long weight = utf8Length(frame);
     long before = queuedBytes.getAndAdd(weight);
     if (before > 0 && before + weight > config.outgoingBufferBytes()) {
@@ -506,6 +517,11 @@ final class EngineIoSession implements LiveSocket {
       close("node outgoing budget spent", false);
       return false;
     }
+    reservedFromNode.addAndGet(weight);
+    if (tornDown.get()) { // torn down meanwhile: its teardown may have missed this reservation
+      released(weight);
+      return false;
+    }
     QueueOfferResult result = out.offer(frame);
     if (result.isEnqueued()) {
       return true;
@@ -517,15 +533,18 @@ final class EngineIoSession implements LiveSocket {
     return false; // otherwise closed already
   }
 
-  /** A frame of {@code weight} bytes left the queue (taken by the WebSocket, or dropped). */
+  /** A frame of {@code weight} bytes left the queue (taken by the WebSocket, or never queued). */
   private void released(long weight) {
-    long before = queuedBytes.getAndUpdate(v -> Math.max(0, v - weight));
-    connections.release(Math.min(before, weight));
+    queuedBytes.getAndUpdate(v -> Math.max(0, v - weight));
+    long held = reservedFromNode.getAndUpdate(v -> Math.max(0, v - weight));
+    connections.release(Math.min(held, weight));
   }
 
-  /** Whatever is still queued when the outgoing side is shut: it will never be taken. */
+  /** The socket's outgoing side is shut: whatever it still holds of the node's budget goes back. */
   private void releaseAll() {
-    connections.release(queuedBytes.getAndSet(0));
+    tornDown.set(true);
+    queuedBytes.set(0);
+    connections.release(reservedFromNode.getAndSet(0));
   }
 
   private void dropSlowClient() {

@@ -75,7 +75,7 @@ public final class Mailbox
   public sealed interface Command extends CborSerializable
       permits RegisterProfile, SetProfileExtension, SetSpamFilterRules, SetNotificationChannels,
           GetAccount, BufferEnvelope, AcknowledgeMessages, ExpireMessages, ListIncoming,
-          BodyStored, BodyStoreFailed, PersistStoredBodies, ExpiryTick {}
+          BodyStored, BodyStoreFailed, PendingTimedOut, PersistStoredBodies, ExpiryTick {}
 
   /** When a profile may take the place of a different one already registered. */
   public enum Replace {
@@ -139,10 +139,21 @@ public final class Mailbox
   public record ListIncoming(String conversationId, ActorRef<StatusReply<Incoming>> replyTo)
       implements Command {}
 
-  /** The body of the pending envelope with this key is durable; persist its index entry. */
-  record BodyStored(MessageKey key) implements Command {}
+  /**
+   * The body of the pending envelope with this key is durable; persist its index entry. {@code
+   * attempt} tells this write from an earlier one of the same key, whose late answer must not
+   * settle a newer attempt.
+   */
+  record BodyStored(MessageKey key, long attempt) implements Command {}
 
-  record BodyStoreFailed(MessageKey key, String reason) implements Command {}
+  record BodyStoreFailed(MessageKey key, long attempt, String reason) implements Command {}
+
+  /**
+   * A pending envelope got no answer from its body write in time: its BodyStored or
+   * BodyStoreFailed was lost (a full stash while a long write was in flight). It must not hold its
+   * place in the quota and its sender's resubmits forever.
+   */
+  record PendingTimedOut(MessageKey key, long attempt) implements Command {}
 
   /** Persist the index entries of bodies stored since the last such command. */
   enum PersistStoredBodies implements Command {
@@ -438,8 +449,16 @@ public final class Mailbox
   /** Bodies durable, events not yet persisted: the next PersistStoredBodies writes them together. */
   private final List<PendingEnvelope> stored = new ArrayList<>();
 
+  private final Set<MessageKey> storedKeys = new HashSet<>();
+
   private record PendingEnvelope(
-      StoredMessage message, List<ActorRef<StatusReply<Buffered>>> waiters) {}
+      StoredMessage message, long attempt, List<ActorRef<StatusReply<Buffered>>> waiters) {}
+
+  /** Numbers the body writes of this entity, so that a late answer finds no newer attempt. */
+  private long attempts;
+
+  /** How long a body write may take before its envelope stops being pending (several driver timeouts). */
+  static final Duration PENDING_TIMEOUT = Duration.ofSeconds(30);
 
   private Mailbox(
       String address,
@@ -504,6 +523,7 @@ public final class Mailbox
         .onCommand(BufferEnvelope.class, this::onBufferEnvelope)
         .onCommand(BodyStored.class, this::onBodyStored)
         .onCommand(BodyStoreFailed.class, this::onBodyStoreFailed)
+        .onCommand(PendingTimedOut.class, this::onPendingTimedOut)
         .onCommand(PersistStoredBodies.class, (state, cmd) -> persistStoredBodies())
         .onCommand(AcknowledgeMessages.class, this::onAcknowledge)
         .onCommand(ExpireMessages.class, (state, cmd) -> expire(state, cmd.replyTo()))
@@ -569,15 +589,17 @@ public final class Mailbox
             bodyKey(envelope.senderName(), envelope.messageHash()));
     List<ActorRef<StatusReply<Buffered>>> waiters = new ArrayList<>();
     waiters.add(cmd.replyTo());
-    pending.put(key, new PendingEnvelope(message, waiters));
+    long attempt = ++attempts;
+    pending.put(key, new PendingEnvelope(message, attempt, waiters));
     track(pendingBySender, message, +1);
     pendingBytes += size;
+    timers.startSingleTimer(new PendingTimedOut(key, attempt), new PendingTimedOut(key, attempt), PENDING_TIMEOUT);
     context.pipeToSelf(
         bodies.write(address, message.bodyKey(), envelope.json(), message.storedAt(), settings.messageTtl()),
         (done, failure) ->
             failure == null
-                ? new BodyStored(key)
-                : new BodyStoreFailed(key, String.valueOf(failure.getMessage())));
+                ? new BodyStored(key, attempt)
+                : new BodyStoreFailed(key, attempt, String.valueOf(failure.getMessage())));
     return Effect().noReply();
   }
 
@@ -599,12 +621,19 @@ public final class Mailbox
     if (p != null) {
       pendingBytes -= p.message().size();
       track(pendingBySender, p.message(), -1);
+      timers.cancel(new PendingTimedOut(key, p.attempt()));
     }
     return p;
   }
 
+  /** The pending envelope with this key if it is this attempt's; a late answer finds nothing. */
+  private PendingEnvelope pendingAttempt(MessageKey key, long attempt) {
+    PendingEnvelope p = pending.get(key);
+    return p != null && p.attempt() == attempt && !storedKeys.contains(key) ? p : null;
+  }
+
   private ReplyEffect<Event, State> onBodyStored(State state, BodyStored bodyStored) {
-    PendingEnvelope p = pending.get(bodyStored.key());
+    PendingEnvelope p = pendingAttempt(bodyStored.key(), bodyStored.attempt());
     if (p == null) {
       return Effect().noReply();
     }
@@ -615,6 +644,7 @@ public final class Mailbox
       context.getSelf().tell(PersistStoredBodies.INSTANCE);
     }
     stored.add(p);
+    storedKeys.add(bodyStored.key());
     return Effect().noReply();
   }
 
@@ -627,7 +657,10 @@ public final class Mailbox
     if (!stored.isEmpty()) {
       context.getSelf().tell(PersistStoredBodies.INSTANCE); // runs once this write is done
     }
-    batch.forEach(p -> takePending(MessageKey.of(p.message())));
+    for (PendingEnvelope p : batch) {
+      storedKeys.remove(MessageKey.of(p.message()));
+      takePending(MessageKey.of(p.message()));
+    }
     List<Event> events = batch.stream().<Event>map(p -> new EnvelopeBuffered(p.message())).toList();
     return Effect()
         .persist(events)
@@ -644,11 +677,21 @@ public final class Mailbox
   }
 
   private ReplyEffect<Event, State> onBodyStoreFailed(State state, BodyStoreFailed failed) {
-    PendingEnvelope p = takePending(failed.key());
-    if (p == null) {
+    if (pendingAttempt(failed.key(), failed.attempt()) == null) {
       return Effect().noReply();
     }
+    PendingEnvelope p = takePending(failed.key());
     context.getLog().warn("Envelope body write for mailbox {} failed: {}", address, failed.reason());
+    p.waiters().forEach(w -> w.tell(StatusReply.error("storage unavailable, try again")));
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> onPendingTimedOut(State state, PendingTimedOut timedOut) {
+    if (pendingAttempt(timedOut.key(), timedOut.attempt()) == null) {
+      return Effect().noReply(); // settled meanwhile (or waiting in `stored` for its event)
+    }
+    PendingEnvelope p = takePending(timedOut.key());
+    context.getLog().warn("Envelope body write for mailbox {} got no answer in {}", address, PENDING_TIMEOUT);
     p.waiters().forEach(w -> w.tell(StatusReply.error("storage unavailable, try again")));
     return Effect().noReply();
   }

@@ -87,15 +87,18 @@ public final class Mailboxes {
         .askWithStatus(r -> new Mailbox.BufferEnvelope(envelope, r), settings.askTimeout()));
   }
 
+  /** Bytes of names and hashes one acknowledgement command carries at most: well inside Artery's 256 KiB frame. */
+  static final int ACK_BYTES_PER_COMMAND = 128 * 1024;
+
   /**
    * A client's whole sync, in commands of at most {@link Mailbox#KEYS_PER_EVENT} acknowledgements
-   * (each one journal write), one after another; returns how many were removed.
+   * and {@value #ACK_BYTES_PER_COMMAND} bytes (each one journal write), one after another; returns
+   * how many were removed.
    */
   public CompletionStage<Integer> acknowledgeAll(String address, List<Mailbox.Ack> acks) {
     EntityRef<Mailbox.Command> mailbox = mailbox(address);
     CompletionStage<Integer> removed = CompletableFuture.completedFuture(0);
-    for (int from = 0; from < acks.size(); from += Mailbox.KEYS_PER_EVENT) {
-      List<Mailbox.Ack> chunk = List.copyOf(acks.subList(from, Math.min(acks.size(), from + Mailbox.KEYS_PER_EVENT)));
+    for (List<Mailbox.Ack> chunk : chunks(acks)) {
       removed =
           removed.thenCompose(
               sum ->
@@ -104,6 +107,26 @@ public final class Mailboxes {
                       .thenApply(many -> sum + many.removed()));
     }
     return removed;
+  }
+
+  static List<List<Mailbox.Ack>> chunks(List<Mailbox.Ack> acks) {
+    List<List<Mailbox.Ack>> chunks = new ArrayList<>();
+    List<Mailbox.Ack> chunk = new ArrayList<>();
+    long bytes = 0;
+    for (Mailbox.Ack ack : acks) {
+      long size = 2L * (ack.senderName().length() + ack.messageHash().length()) + 16;
+      if (!chunk.isEmpty() && (chunk.size() >= Mailbox.KEYS_PER_EVENT || bytes + size > ACK_BYTES_PER_COMMAND)) {
+        chunks.add(List.copyOf(chunk));
+        chunk.clear();
+        bytes = 0;
+      }
+      chunk.add(ack);
+      bytes += size;
+    }
+    if (!chunk.isEmpty()) {
+      chunks.add(List.copyOf(chunk));
+    }
+    return chunks;
   }
 
   public CompletionStage<Mailbox.Expired> expire(String address) {
