@@ -1,7 +1,7 @@
 package dev.dm3relay.node;
 
 import com.typesafe.config.Config;
-import dev.dm3relay.node.delivery.IdentityStore;
+import dev.dm3relay.node.identity.IdentityStore;
 import dev.dm3relay.node.store.CassandraSettings;
 import dev.dm3relay.node.store.CassandraStorage;
 import dev.dm3relay.protocol.delivery.DeliveryServiceIdentity;

@@ -1,32 +1,30 @@
 package dev.dm3relay.node;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.MissingNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.dm3relay.node.api.ApiSettings;
 import dev.dm3relay.node.api.RelayApi;
 import dev.dm3relay.node.auth.CassandraChallengeLedger;
 import dev.dm3relay.node.auth.Sessions;
-import dev.dm3relay.node.delivery.IdentityStore;
+import dev.dm3relay.node.identity.IdentityStore;
 import dev.dm3relay.node.cluster.CassandraProbe;
 import dev.dm3relay.node.cluster.ClusterFormation;
 import dev.dm3relay.node.cluster.HttpReadinessCheck;
-import dev.dm3relay.node.cluster.LiveBridge;
-import dev.dm3relay.node.delivery.SpamFilter;
-import dev.dm3relay.node.delivery.SubmitResult;
-import dev.dm3relay.node.delivery.Submissions;
+import dev.dm3relay.node.core.InFlightLimit;
+import dev.dm3relay.node.inbox.Inbox;
+import dev.dm3relay.node.spam.SpamRuleSettings;
+import dev.dm3relay.node.live.LiveBridge;
+import dev.dm3relay.node.live.LiveSessions;
+import dev.dm3relay.node.core.SpamFilter;
+import dev.dm3relay.node.submit.SubmitService;
 import dev.dm3relay.node.ens.EnsConfig;
 import dev.dm3relay.node.ens.NameResolvers;
 import dev.dm3relay.node.ens.SpamRules;
-import dev.dm3relay.node.ens.NameResolver;
-import dev.dm3relay.node.live.ClientEventHandler;
-import dev.dm3relay.node.live.LiveConfig;
+import dev.dm3relay.node.core.NameResolver;
+import dev.dm3relay.node.socketio.LiveConfig;
 import dev.dm3relay.node.live.LiveConnections;
-import dev.dm3relay.node.live.SocketAuthenticator;
-import dev.dm3relay.node.live.SocketIoRoute;
+import dev.dm3relay.node.socketio.SocketIoRoute;
 import dev.dm3relay.node.ens.PublishedProfiles;
 import dev.dm3relay.node.http.HttpServer;
 import dev.dm3relay.node.mailbox.CassandraEnvelopeBodies;
@@ -37,13 +35,12 @@ import dev.dm3relay.node.mailbox.MailboxSettings;
 import dev.dm3relay.node.mailbox.Mailboxes;
 import dev.dm3relay.node.mailbox.ShardedMailboxService;
 import dev.dm3relay.node.metrics.CassandraDeliveryMetrics;
+import dev.dm3relay.node.metrics.MetricsSettings;
 import dev.dm3relay.node.store.CassandraSettings;
 import dev.dm3relay.node.store.CassandraStorage;
 import dev.dm3relay.protocol.crypto.EphemeralKeyPool;
 import dev.dm3relay.protocol.delivery.DeliveryService;
 import dev.dm3relay.protocol.delivery.DeliveryServiceIdentity;
-import dev.dm3relay.protocol.ens.EnsNames;
-import dev.dm3relay.protocol.ens.InvalidNameException;
 import dev.dm3relay.protocol.json.Json;
 import java.time.Clock;
 import java.time.Duration;
@@ -162,7 +159,7 @@ public final class Relay implements AutoCloseable {
     EphemeralKeyPool ephemeralKeys = new EphemeralKeyPool(4096);
     DeliveryService deliveryService = new DeliveryService(identity, ephemeralKeys);
     EnsConfig ensConfig = EnsConfig.from(config);
-    NameResolver names = NameResolvers.fromConfig(config.getString("dm3relay.ens.rpc"), ensConfig);
+    NameResolver names = NameResolvers.from(config);
     SpamFilter spamFilter =
         NameResolvers.spamFilter(
             names,
@@ -174,27 +171,33 @@ public final class Relay implements AutoCloseable {
     // A socket carries submitMessage only: its largest message is a submit's largest body.
     LiveConfig liveConfig = LiveConfig.from(config, (int) Math.min(Integer.MAX_VALUE, settings.bodyLimit()));
     LiveBridge bridge = LiveBridge.create(system);
-    LiveConnections live = new LiveConnections(bridge, liveConfig);
+    LiveConnections live =
+        new LiveConnections(bridge, liveConfig.maxSocketsPerAccount(), liveConfig.maxQueuedBytesPerNode(), SocketIoRoute::eventFrame);
     bridge.start(system, live);
-    Submissions submissions =
-        new Submissions(
-            deliveryService, settings::sizeLimit, names, mailboxService, spamFilter, bridge, probe::reachable, clock);
+    MetricsSettings metricsSettings = MetricsSettings.from(config);
+    CassandraDeliveryMetrics metrics =
+        new CassandraDeliveryMetrics(
+            session, keyspace, metricsSettings.collectionInterval(), metricsSettings.retention(), clock::millis);
+    Duration flushEvery = metricsSettings.flushInterval();
+    system.scheduler().scheduleAtFixedRate(flushEvery, flushEvery, metrics::flush, system.executionContext());
+
+    SubmitService submissions =
+        new SubmitService(
+            deliveryService, settings::sizeLimit, names, mailboxService, spamFilter, bridge, probe::reachable, metrics, clock);
     Sessions sessions =
         new Sessions(identity.jwt(), names, mailboxService, new CassandraChallengeLedger(session, keyspace), clock);
     ProfileRegistrations registrations =
         new ProfileRegistrations(names, mailboxService, sessions, PublishedProfiles.of(names, ensConfig));
+    Inbox inbox = new Inbox(mailboxService);
+    // one limit for the node: a socket's submits are admitted like /rpc's
+    InFlightLimit inFlight = new InFlightLimit(settings.maxInFlight());
+    LiveSessions liveSessions = new LiveSessions(sessions, submissions, inFlight);
 
-    Config metricsConfig = config.getConfig("dm3relay.metrics");
-    CassandraDeliveryMetrics metrics =
-        new CassandraDeliveryMetrics(
-            session, keyspace, metricsConfig.getDuration("collection-interval"), metricsConfig.getDuration("retention"), clock::millis);
-    Duration flushEvery = metricsConfig.getDuration("flush-interval");
-    system.scheduler().scheduleAtFixedRate(flushEvery, flushEvery, metrics::flush, system.executionContext());
-
-    var socketRoute =
-        SocketIoRoute.create(live, socketAuthenticator(sessions), socketEvents(submissions), liveConfig);
+    var socketRoute = SocketIoRoute.create(live, liveSessions, liveSessions, liveConfig);
     RelayApi api =
-        new RelayApi(settings, identity, submissions, sessions, registrations, mailboxService, names, metrics, clock, socketRoute);
+        new RelayApi(
+            settings, identity, submissions, sessions, registrations, inbox, new SpamRuleSettings(mailboxService, names.resolvesChainNames()), metrics,
+            inFlight, clock, socketRoute);
     HttpServer.Binding binding =
         join(
             HttpServer.bind(
@@ -225,64 +228,6 @@ public final class Relay implements AutoCloseable {
         dev.dm3relay.protocol.crypto.CryptoPrimitives.active().name(),
         identity.signingPublicKeyBase64());
     return new Relay(storage, system, binding, identity, settings, metrics, ephemeralKeys, live, names);
-  }
-
-  /** Socket.IO handshakes carry {@code {"account":{"ensName":…},"token":…}}: the reference's checkToken. */
-  private static SocketAuthenticator socketAuthenticator(Sessions sessions) {
-    return auth -> {
-      String name = auth.path("account").path("ensName").textValue();
-      String token = auth.path("token").textValue();
-      if (name == null || token == null) {
-        return CompletableFuture.completedFuture(Optional.empty());
-      }
-      String normalized;
-      try {
-        normalized = EnsNames.normalize(name);
-      } catch (InvalidNameException e) {
-        return CompletableFuture.completedFuture(Optional.empty());
-      }
-      return sessions
-          .authorizeToken(normalized, token)
-          .thenApply(
-              outcome ->
-                  outcome instanceof Sessions.Outcome.Granted<Sessions.Session> granted
-                      ? Optional.of(
-                          new SocketAuthenticator.Authorized(
-                              granted.value().account().address(), granted.value().expiresAtSeconds()))
-                      : Optional.empty());
-    };
-  }
-
-  /** The socket's {@code submitMessage}: the same pipeline as {@code dm3_submitMessage}, acked as the reference does. */
-  private static ClientEventHandler socketEvents(Submissions submissions) {
-    return (account, event, payload) -> {
-      if (!event.equals("submitMessage")) {
-        return null;
-      }
-      JsonNode envelope = payload.path("envelop");
-      if (!envelope.isObject()) {
-        return CompletableFuture.completedFuture(ack("error", "invalid schema"));
-      }
-      return submissions
-          .submit(envelope.toString())
-          .thenApply(
-              result -> {
-                if (result instanceof SubmitResult.Accepted) {
-                  return ack("response", "success");
-                }
-                SubmitResult.Rejected rejected = (SubmitResult.Rejected) result;
-                return rejected.refusal() == SubmitResult.Refusal.INVALID_SCHEMA
-                    ? ack("error", "invalid schema")
-                    : ack("error", rejected.message());
-              })
-          .exceptionally(failure -> ack("error", "the relay is unavailable, try again"));
-    };
-  }
-
-  private static JsonNode ack(String field, String value) {
-    ObjectNode ack = Json.newObject();
-    ack.put(field, value);
-    return ack;
   }
 
   public int port() {

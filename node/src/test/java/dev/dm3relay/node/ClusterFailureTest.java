@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dm3relay.node.TestClient.Submission;
-import dev.dm3relay.node.delivery.IdentityStore;
+import dev.dm3relay.node.identity.IdentityStore;
 import dev.dm3relay.node.store.EmbeddedCassandraExtension;
 import dev.dm3relay.protocol.delivery.DeliveryServiceIdentity;
 import dev.dm3relay.protocol.json.Json;

@@ -628,12 +628,12 @@ class SecurityTest {
                   } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
                   }
-                  return dev.dm3relay.node.delivery.IdentityStore.fromFile(file).signingPublicKeyBase64();
+                  return dev.dm3relay.node.identity.IdentityStore.fromFile(file).signingPublicKeyBase64();
                 },
                 pool));
       }
       go.countDown();
-      String fromFile = dev.dm3relay.node.delivery.IdentityStore.fromFile(file).signingPublicKeyBase64();
+      String fromFile = dev.dm3relay.node.identity.IdentityStore.fromFile(file).signingPublicKeyBase64();
       for (CompletableFuture<String> key : keys) {
         assertEquals(fromFile, key.get(20, TimeUnit.SECONDS), "every starter uses the identity that is on disk");
       }

@@ -1,19 +1,16 @@
 package dev.dm3relay.node.api;
 
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
+import dev.dm3relay.node.core.ErrorCode;
+import dev.dm3relay.node.core.InFlightLimit;
 import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Bounds the API requests one node works on at once. Beyond {@code maxInFlight} a request is
+ * Bounds the API requests one node works on at once ({@link InFlightLimit}). Beyond its max a request is
  * answered 503 with a JSON body and {@code Retry-After} at once, instead of joining a queue.
  *
  * <p>Why: when a node waits (a Cassandra stall, a mailbox storing a snapshot) requests pile up;
@@ -27,21 +24,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class AdmissionControl extends AllDirectives {
 
-  private final int maxInFlight;
-  private final AtomicInteger inFlight = new AtomicInteger();
-  private final LongAdder refused = new LongAdder();
-  /** When refusals were last logged (nanoTime): at most one warning per interval. */
-  private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARNING_INTERVAL_NANOS);
+  private final InFlightLimit limit;
 
-  private static final long WARNING_INTERVAL_NANOS = 10_000_000_000L;
-  private static final Logger log = LoggerFactory.getLogger(AdmissionControl.class);
-
-  /** @param maxInFlight requests admitted at once; 0 admits everything */
-  public AdmissionControl(int maxInFlight) {
-    if (maxInFlight < 0) {
-      throw new IllegalArgumentException("max in-flight requests must be 0 (no limit) or more");
-    }
-    this.maxInFlight = maxInFlight;
+  public AdmissionControl(InFlightLimit limit) {
+    this.limit = limit;
   }
 
   /**
@@ -50,45 +36,25 @@ public final class AdmissionControl extends AllDirectives {
    * keep its slot.
    */
   public Route admit(Supplier<Route> inner) {
-    if (maxInFlight == 0) {
-      return inner.get();
-    }
     Route route = inner.get();
+    if (limit.max() == 0) {
+      return route;
+    }
     return extractRequestContext(
         ctx -> {
-          if (inFlight.incrementAndGet() > maxInFlight) {
-            inFlight.decrementAndGet();
-            refused.increment();
-            warnNowAndThen();
+          if (!limit.tryAcquire()) {
             return complete(overloaded());
           }
           // run where the response completes: no executor hop for a counter
           return mapRouteResultFuture(
-              result -> result.whenCompleteAsync((r, failure) -> inFlight.decrementAndGet(), Runnable::run),
+              result -> result.whenCompleteAsync((r, failure) -> limit.release(), Runnable::run),
               () -> route);
         });
   }
 
-  /** An operator should see that the node sheds load, without a log line per refusal. */
-  private void warnNowAndThen() {
-    long now = System.nanoTime();
-    long last = lastWarning.get();
-    if (now - last >= WARNING_INTERVAL_NANOS && lastWarning.compareAndSet(last, now)) {
-      log.warn(
-          "At capacity ({} API requests in flight): refusing further requests with 503; {} refused since start",
-          maxInFlight,
-          refused.sum());
-    }
-  }
-
-  /** Requests being worked on now. */
-  public int inFlight() {
-    return inFlight.get();
-  }
-
-  /** Requests refused with 503 since start. */
-  public long refused() {
-    return refused.sum();
+  /** The node's limit (requests in flight, refusals), shared with the socket transport. */
+  public InFlightLimit limit() {
+    return limit;
   }
 
   static HttpResponse overloaded() {

@@ -21,7 +21,6 @@ public record ApiSettings(
     String publicUrl,
     long sizeLimit,
     long messageTtlDays,
-    Duration askTimeout,
     int maxInFlight,
     Duration requestReadTimeout,
     int maxMessagesPerMailbox) {
@@ -57,7 +56,6 @@ public record ApiSettings(
         stripTrailingSlash(publicUrl),
         sizeLimit,
         ttlDays,
-        api.getDuration("ask-timeout"),
         maxInFlight,
         readTimeout,
         config.getInt("dm3relay.mailbox.max-messages"));

@@ -1,5 +1,7 @@
 package dev.dm3relay.node.api;
 
+import dev.dm3relay.node.core.ErrorCode;
+
 import org.apache.pekko.event.LoggingAdapter;
 import org.apache.pekko.http.ParsingErrorHandler;
 import org.apache.pekko.http.javadsl.model.HttpResponse;

@@ -1,17 +1,21 @@
 package dev.dm3relay.node.api;
 
+import dev.dm3relay.node.core.ErrorCode;
+
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dm3relay.node.auth.Sessions;
 import dev.dm3relay.node.auth.Sessions.Outcome;
-import dev.dm3relay.node.delivery.SubmitResult;
-import dev.dm3relay.node.delivery.Submissions;
-import dev.dm3relay.node.ens.NameResolver;
+import dev.dm3relay.node.submit.SubmitResult;
+import dev.dm3relay.node.submit.SubmitService;
+import dev.dm3relay.node.core.InFlightLimit;
+import dev.dm3relay.node.inbox.Inbox;
+import dev.dm3relay.node.spam.SpamRuleSettings;
 import dev.dm3relay.node.mailbox.MailboxService;
-import dev.dm3relay.node.mailbox.MailboxService.Account;
-import dev.dm3relay.node.metrics.DeliveryMetrics;
+import dev.dm3relay.node.core.Account;
+import dev.dm3relay.node.core.DeliveryMetrics;
 import dev.dm3relay.protocol.delivery.DeliveryServiceIdentity;
 import dev.dm3relay.protocol.ens.EnsNames;
 import dev.dm3relay.protocol.ens.InvalidNameException;
@@ -22,6 +26,7 @@ import dev.dm3relay.protocol.json.Nodes;
 import dev.dm3relay.protocol.json.SchemaException;
 import dev.dm3relay.protocol.model.Acknowledgement;
 import dev.dm3relay.protocol.model.DeliveryServiceProfile;
+import dev.dm3relay.protocol.model.ProfileExtension;
 import dev.dm3relay.protocol.model.SignedUserProfile;
 import dev.dm3relay.protocol.profile.ProfileSignature;
 import java.time.Clock;
@@ -80,37 +85,32 @@ public final class RelayApi extends AllDirectives {
   private static final Set<String> AUTH_BODY_FIELDS = Set.of("signature", "challenge");
   private static final Set<String> ACK_BODY_FIELDS = Set.of("acknowledgements");
 
-  /**
-   * Hashes the relay accepts now are 66 characters, but envelopes stored before hashes were checked
-   * may carry others (up to Cassandra's 64 KiB key limit, beyond which no body was ever stored), and
-   * must stay acknowledgeable. Longer than this names nothing.
-   */
-  private static final int MAX_ACK_HASH_LENGTH = 65_535;
-
-  /** A stored sender name is at most this many UTF-8 bytes (the submit pipeline's limit). */
-  private static final int MAX_ACK_NAME_BYTES = 255;
-
   private final ApiSettings settings;
   private final DeliveryServiceIdentity identity;
-  private final Submissions submissions;
+  private final SubmitService submissions;
   private final Sessions sessions;
-  private final MailboxService mailboxes;
-  private final NameResolver names;
+  private final ProfileRegistrations registrations;
+  private final Inbox inbox;
+  private final SpamRuleSettings spamRules;
   private final DeliveryMetrics metrics;
   private final Clock clock;
   private final Route extraRoutes;
   private final AdmissionControl admission;
-  private final ProfileRegistrations registrations;
 
+  /**
+   * @param inFlight the node's request limit, shared with the socket transport
+   * @param extraRoutes routes outside the admission limit (Socket.IO)
+   */
   public RelayApi(
       ApiSettings settings,
       DeliveryServiceIdentity identity,
-      Submissions submissions,
+      SubmitService submissions,
       Sessions sessions,
       ProfileRegistrations registrations,
-      MailboxService mailboxes,
-      NameResolver names,
+      Inbox inbox,
+      SpamRuleSettings spamRules,
       DeliveryMetrics metrics,
+      InFlightLimit inFlight,
       Clock clock,
       Route extraRoutes) {
     this.settings = settings;
@@ -118,12 +118,12 @@ public final class RelayApi extends AllDirectives {
     this.submissions = submissions;
     this.sessions = sessions;
     this.registrations = registrations;
-    this.mailboxes = mailboxes;
-    this.names = names;
+    this.inbox = inbox;
+    this.spamRules = spamRules;
     this.metrics = metrics;
     this.clock = clock;
     this.extraRoutes = extraRoutes;
-    this.admission = new AdmissionControl(settings.maxInFlight());
+    this.admission = new AdmissionControl(inFlight);
   }
 
   public Route routes() {
@@ -252,32 +252,21 @@ public final class RelayApi extends AllDirectives {
     return submissions
         .submit(envelopeParam.textValue())
         .thenApply(
-            result -> {
-              if (result instanceof SubmitResult.Accepted accepted) {
-                metrics.submitted(accepted.sizeBytes());
-                return Responses.text(StatusCodes.OK, "OK");
-              }
-              return submitRefusal((SubmitResult.Rejected) result);
-            })
+            result ->
+                result instanceof SubmitResult.Rejected rejected
+                    ? submitRefusal(rejected)
+                    : Responses.text(StatusCodes.OK, "OK"))
         .exceptionally(failure -> unavailable("storage", failure));
   }
 
-  /** The status and body for a refused submission; shared with the socket's submitMessage ack. */
-  HttpResponse submitRefusal(SubmitResult.Rejected rejected) {
-    String message = rejected.message();
-    return switch (rejected.refusal()) {
-      case MALFORMED_JSON -> Responses.error(StatusCodes.BAD_REQUEST, ErrorCode.PARSE_ERROR, message);
-      case MESSAGE_HASH_MISMATCH -> Responses.error(StatusCodes.BAD_REQUEST, ErrorCode.INVALID_INPUT, message);
-      case SENDER_SHARE_FULL -> Responses.error(StatusCodes.BAD_REQUEST, ErrorCode.LIMIT_EXCEEDED, message);
-      case INVALID_SCHEMA -> Responses.referenceError(StatusCodes.BAD_REQUEST, "invalid schema", ErrorCode.INVALID_PARAMS, message);
-      case TOO_LARGE -> Responses.error(StatusCodes.BAD_REQUEST, ErrorCode.TOO_BIG, message);
-      case CANNOT_DECRYPT, INVALID_DELIVERY_INFORMATION, RECEIVER_KEY_INVALID ->
-          Responses.error(StatusCodes.BAD_REQUEST, ErrorCode.INVALID_INPUT, message);
-      case UNRESOLVABLE_RECEIVER -> Responses.error(StatusCodes.BAD_REQUEST, ErrorCode.RESOURCE_NOT_FOUND, message + chainHint());
-      case UNKNOWN_ACCOUNT -> Responses.error(StatusCodes.BAD_REQUEST, ErrorCode.RESOURCE_NOT_FOUND, message);
-      case SPAM -> Responses.error(StatusCodes.BAD_REQUEST, ErrorCode.SPAM, message);
-      case MAILBOX_FULL -> Responses.error(StatusCodes.BAD_REQUEST, ErrorCode.LIMIT_EXCEEDED, message);
-    };
+  /**
+   * A refused submission: 400 with the refusal's code; the reference's own {@code "invalid schema"}
+   * where it has one.
+   */
+  private static HttpResponse submitRefusal(SubmitResult.Rejected rejected) {
+    return rejected.refusal() == SubmitResult.Refusal.INVALID_SCHEMA
+        ? Responses.referenceError(StatusCodes.BAD_REQUEST, rejected.referenceError(), rejected.refusal().code(), rejected.message())
+        : Responses.error(StatusCodes.BAD_REQUEST, rejected.refusal().code(), rejected.message());
   }
 
   /** {@code messageTTL} (ms, as the reference reports it) and {@code sizeLimit}; nothing secret. */
@@ -295,12 +284,12 @@ public final class RelayApi extends AllDirectives {
     return withName(
         nameParam.textValue(),
         name ->
-            sessions
-                .account(name)
+            registrations
+                .lookup(name)
                 .thenApply(
-                    outcome ->
-                        outcome instanceof Outcome.Granted<Account> granted
-                            ? rpcResult(granted.value().extension().canonical())
+                    lookup ->
+                        lookup instanceof ProfileRegistrations.Lookup.Found found
+                            ? rpcResult(ProfileExtension.DEFAULT.canonical())
                             : Responses.referenceError(StatusCodes.BAD_REQUEST, "unknown user", ErrorCode.RESOURCE_NOT_FOUND, null))
                 .exceptionally(failure -> unavailable("name resolution or storage", failure)));
   }
@@ -371,20 +360,17 @@ public final class RelayApi extends AllDirectives {
   }
 
   private CompletionStage<HttpResponse> getProfile(String name) {
-    return names
-        .resolveAddress(name)
-        .thenCompose(
-            address -> {
-              if (address.isEmpty()) {
-                return done(unresolvable("could not get profile for " + name + ". Unable to resolve address"));
+    return registrations
+        .lookup(name)
+        .thenApply(
+            lookup -> {
+              if (lookup instanceof ProfileRegistrations.Lookup.Found found) {
+                return Responses.ok(found.account().profile().canonical());
               }
-              return mailboxes
-                  .account(address.get())
-                  .thenApply(
-                      account ->
-                          account
-                              .map(a -> Responses.ok(a.profile().canonical()))
-                              .orElseGet(() -> Responses.error(StatusCodes.NOT_FOUND, ErrorCode.RESOURCE_NOT_FOUND, "Not Found")));
+              if (lookup instanceof ProfileRegistrations.Lookup.Unresolvable) {
+                return unresolvable("could not get profile for " + name + ". Unable to resolve address");
+              }
+              return Responses.error(StatusCodes.NOT_FOUND, ErrorCode.RESOURCE_NOT_FOUND, "Not Found");
             })
         .exceptionally(failure -> unavailable("name resolution or storage", failure));
   }
@@ -438,6 +424,39 @@ public final class RelayApi extends AllDirectives {
   // ---- /delivery/messages/... ---------------------------------------------------------------
 
   private Route deliveryRoutes() {
+    return concat(
+        path(
+            segment("spamFilterRules").slash(segment()),
+            rawName ->
+                concat(
+                    get(() -> authorized(rawName, account -> complete(Responses.ok(spamRules.rulesOf(account))))),
+                    post(() -> authorized(rawName, account -> body(settings.bodyLimit(), text -> setSpamRules(account, text)))))),
+        messageRoutes());
+  }
+
+  /**
+   * {@code POST /delivery/spamFilterRules/:name} (ours; the reference has no way to set rules):
+   * the body is the whole rule set, {@code {}} clears it; the answer is what is stored now.
+   */
+  private CompletionStage<HttpResponse> setSpamRules(Account account, String body) {
+    JsonNode rules;
+    try {
+      rules = Json.parse(body);
+    } catch (MalformedJsonException e) {
+      return done(Responses.error(StatusCodes.BAD_REQUEST, ErrorCode.PARSE_ERROR, "Parse error: " + e.getMessage()));
+    }
+    return spamRules
+        .set(account, rules)
+        .thenApply(
+            result ->
+                result instanceof SpamRuleSettings.Result.Saved saved
+                    ? Responses.ok(saved.rulesJson())
+                    : Responses.error(
+                        StatusCodes.BAD_REQUEST, ErrorCode.INVALID_PARAMS, "Bad Request: " + ((SpamRuleSettings.Result.Invalid) result).reason()))
+        .exceptionally(f -> unavailable("storage", f));
+  }
+
+  private Route messageRoutes() {
     return pathPrefix(
         "messages",
         () ->
@@ -454,17 +473,11 @@ public final class RelayApi extends AllDirectives {
   }
 
   private Route incoming(Account account) {
-    return listing(mailboxes.incoming(account.address()));
+    return listing(inbox.incoming(account));
   }
 
   private Route conversation(Account account, String rawContact) {
-    String contact;
-    try {
-      contact = EnsNames.normalize(rawContact);
-    } catch (InvalidNameException e) {
-      return complete(Responses.error(StatusCodes.BAD_REQUEST, ErrorCode.INVALID_PARAMS, "invalid name: " + e.getMessage()));
-    }
-    return listing(mailboxes.conversation(account.address(), EnsNames.conversationId(account.address(), contact)));
+    return listing(inbox.conversation(account, rawContact));
   }
 
   /**
@@ -472,14 +485,17 @@ public final class RelayApi extends AllDirectives {
    * before the status is sent (so that storage being down is still a 503), the rest while the
    * client takes them. A node at its listing limit answers 503 with Retry-After.
    */
-  private Route listing(CompletionStage<MailboxService.Listing> listing) {
+  private Route listing(CompletionStage<Inbox.Fetch> fetch) {
     return extractMaterializer(
         materializer ->
             completeWith(
-                listing
+                fetch
                     .thenCompose(
-                        l -> {
-                          if (!(l instanceof MailboxService.Listing.Streaming streaming)) {
+                        f -> {
+                          if (f instanceof Inbox.Fetch.Invalid invalid) {
+                            return done(Responses.error(StatusCodes.BAD_REQUEST, ErrorCode.INVALID_PARAMS, invalid.reason()));
+                          }
+                          if (!(((Inbox.Fetch.Listed) f).listing() instanceof MailboxService.Listing.Streaming streaming)) {
                             return done(AdmissionControl.busy("The relay is serving too many mailbox fetches, try again in a moment"));
                           }
                           return streaming
@@ -506,7 +522,7 @@ public final class RelayApi extends AllDirectives {
   private static final ByteString CLOSE = ByteString.fromString("]");
 
   private CompletionStage<HttpResponse> acknowledge(Account account, String body) {
-    List<MailboxService.Ack> acks = new ArrayList<>();
+    List<Acknowledgement> acks = new ArrayList<>();
     try {
       ObjectNode request = Nodes.object(Json.parse(body), "");
       Nodes.noOtherFields(request, ACK_BODY_FIELDS, "");
@@ -515,28 +531,23 @@ public final class RelayApi extends AllDirectives {
         throw new SchemaException("acknowledgements", "must be an array");
       }
       for (int i = 0; i < list.size(); i++) {
-        Acknowledgement ack = Acknowledgement.fromJson(list.get(i), "acknowledgements[" + i + "]");
-        if (ack.messageHash().length() > MAX_ACK_HASH_LENGTH) {
-          throw new SchemaException("acknowledgements[" + i + "].messageHash", "is longer than any message hash");
-        }
-        String contact;
-        try {
-          contact = EnsNames.normalize(ack.contactAddress());
-        } catch (InvalidNameException e) {
-          throw new SchemaException("acknowledgements[" + i + "].contactAddress", "is not a valid name: " + e.getMessage());
-        }
-        if (contact.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_ACK_NAME_BYTES) {
-          throw new SchemaException("acknowledgements[" + i + "].contactAddress", "is longer than any sender name");
-        }
-        acks.add(new MailboxService.Ack(contact, ack.messageHash()));
+        acks.add(Acknowledgement.fromJson(list.get(i), "acknowledgements[" + i + "]"));
       }
     } catch (MalformedJsonException | SchemaException e) {
-      return done(Responses.error(StatusCodes.BAD_REQUEST, ErrorCode.INVALID_PARAMS, "Bad Request: " + e.getMessage()));
+      return done(badAck(e.getMessage()));
     }
-    return mailboxes
-        .acknowledge(account.address(), acks)
-        .thenApply(removed -> HttpResponse.create().withStatus(StatusCodes.OK))
+    return inbox
+        .acknowledge(account, acks)
+        .thenApply(
+            result ->
+                result instanceof Inbox.Acknowledged.Invalid invalid
+                    ? badAck(invalid.reason())
+                    : HttpResponse.create().withStatus(StatusCodes.OK))
         .exceptionally(f -> unavailable("storage", f));
+  }
+
+  private static HttpResponse badAck(String reason) {
+    return Responses.error(StatusCodes.BAD_REQUEST, ErrorCode.INVALID_PARAMS, "Bad Request: " + reason);
   }
 
   /** Runs {@code inner} for the account when the bearer token opens this name's routes; else 401. */
@@ -608,16 +619,6 @@ public final class RelayApi extends AllDirectives {
       return done(Responses.error(StatusCodes.BAD_REQUEST, ErrorCode.INVALID_PARAMS, "invalid name: " + e.getMessage()));
     }
     return handler.apply(name);
-  }
-
-  private String chainHint() {
-    return names.resolvesChainNames()
-        ? ""
-        : " (this relay has no Ethereum RPC configured: only addresses and <address>.addr.dm3.eth names resolve)";
-  }
-
-  private static String jsonArray(List<String> jsonTexts) {
-    return "[" + String.join(",", jsonTexts) + "]";
   }
 
   private static HttpResponse unavailable(String what, Throwable failure) {

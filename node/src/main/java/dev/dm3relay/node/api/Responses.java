@@ -1,5 +1,7 @@
 package dev.dm3relay.node.api;
 
+import dev.dm3relay.node.core.ErrorCode;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dm3relay.protocol.json.Json;
 import org.apache.pekko.http.javadsl.model.ContentTypes;

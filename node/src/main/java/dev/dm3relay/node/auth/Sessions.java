@@ -1,8 +1,8 @@
 package dev.dm3relay.node.auth;
 
-import dev.dm3relay.node.ens.NameResolver;
+import dev.dm3relay.node.core.NameResolver;
 import dev.dm3relay.node.mailbox.MailboxService;
-import dev.dm3relay.node.mailbox.MailboxService.Account;
+import dev.dm3relay.node.core.Account;
 import dev.dm3relay.protocol.auth.InvalidTokenException;
 import dev.dm3relay.protocol.auth.Jwt;
 import dev.dm3relay.protocol.crypto.Ed25519;

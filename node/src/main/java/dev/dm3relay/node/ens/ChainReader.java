@@ -8,9 +8,14 @@ import java.math.BigInteger;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
 import okhttp3.OkHttpClient;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.Web3jService;
@@ -24,22 +29,59 @@ import org.web3j.protocol.http.HttpService;
  * transport failures, {@code eth_getTransactionCount} and {@code eth_getBalance}, all at {@code
  * latest}. A stage fails with {@link ChainUnavailableException} only when the endpoint gave no
  * usable answer; a contract that reverts is an answer ({@link CallOutcome.Reverted}).
+ *
+ * <p>A bulkhead bounds the calls in flight. web3j's {@code sendAsync} runs every request as a
+ * blocking call on an unbounded cached thread pool, so a slow RPC node would mean one blocked
+ * thread per call in flight, without limit. Here calls run blocking on this reader's own pool of
+ * at most {@code maxCallsInFlight} threads, and a call beyond that fails at once (the API's 503):
+ * the node stays responsive and the RPC node is not buried deeper.
  */
 public final class ChainReader implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final Web3j web3j;
+  /** Used where no setting applies (tests); the relay takes ens.conf's max-rpc-calls-in-flight. */
+  static final int DEFAULT_MAX_CALLS_IN_FLIGHT = 32;
 
-  public ChainReader(Web3jService service) {
+  private final Web3j web3j;
+  private final int maxCallsInFlight;
+  private final Semaphore slots;
+  private final ThreadPoolExecutor calls;
+  private final LongAdder refused = new LongAdder();
+
+  ChainReader(Web3jService service) {
+    this(service, DEFAULT_MAX_CALLS_IN_FLIGHT);
+  }
+
+  public ChainReader(Web3jService service, int maxCallsInFlight) {
+    if (maxCallsInFlight < 1) {
+      throw new IllegalArgumentException("ENS_MAX_RPC_CALLS_IN_FLIGHT must be positive");
+    }
     this.web3j = Web3j.build(service);
+    this.maxCallsInFlight = maxCallsInFlight;
+    this.slots = new Semaphore(maxCallsInFlight);
+    AtomicInteger threadNumber = new AtomicInteger();
+    // the queue never holds more than the free slots allow: a call takes a slot before it is queued
+    this.calls =
+        new ThreadPoolExecutor(
+            maxCallsInFlight,
+            maxCallsInFlight,
+            60,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            task -> {
+              Thread thread = new Thread(task, "dm3-ens-rpc-" + threadNumber.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
+    this.calls.allowCoreThreadTimeOut(true);
   }
 
   /**
    * A reader of the JSON-RPC endpoint at {@code rpcUrl}; each request gives up after {@code
-   * timeout}.
+   * timeout}, and at most {@code maxCallsInFlight} run at once.
    */
-  public static ChainReader connect(String rpcUrl, Duration timeout) {
+  public static ChainReader connect(String rpcUrl, Duration timeout, int maxCallsInFlight) {
     OkHttpClient http =
         new OkHttpClient.Builder()
             .connectTimeout(timeout)
@@ -47,7 +89,26 @@ public final class ChainReader implements AutoCloseable {
             .writeTimeout(timeout)
             .callTimeout(timeout)
             .build();
-    return new ChainReader(new HttpService(rpcUrl, http));
+    return new ChainReader(new HttpService(rpcUrl, http), maxCallsInFlight);
+  }
+
+  static ChainReader connect(String rpcUrl, Duration timeout) {
+    return connect(rpcUrl, timeout, DEFAULT_MAX_CALLS_IN_FLIGHT);
+  }
+
+  /** Calls running or queued for a thread now. */
+  public int callsInFlight() {
+    return maxCallsInFlight - slots.availablePermits();
+  }
+
+  /** Calls refused at once because {@code maxCallsInFlight} were running. */
+  public long callsRefused() {
+    return refused.sum();
+  }
+
+  /** Threads the reader holds now (never more than {@code maxCallsInFlight}). */
+  int threads() {
+    return calls.getPoolSize();
   }
 
   /** What an {@code eth_call} came back with. */
@@ -63,7 +124,7 @@ public final class ChainReader implements AutoCloseable {
 
   public CompletionStage<CallOutcome> call(String to, byte[] data) {
     Transaction tx = Transaction.createEthCallTransaction(null, to, Hex.prefixed(data));
-    return send("eth_call", () -> web3j.ethCall(tx, DefaultBlockParameterName.LATEST).sendAsync())
+    return send("eth_call", () -> web3j.ethCall(tx, DefaultBlockParameterName.LATEST).send())
         .thenApply(
             response -> {
               if (response.hasError()) {
@@ -79,42 +140,56 @@ public final class ChainReader implements AutoCloseable {
     return send(
             "eth_getTransactionCount",
             () ->
-                web3j.ethGetTransactionCount(address, DefaultBlockParameterName.LATEST).sendAsync())
+                web3j.ethGetTransactionCount(address, DefaultBlockParameterName.LATEST).send())
         .thenApply(response -> quantity(response, "eth_getTransactionCount"));
   }
 
   public CompletionStage<BigInteger> balance(String address) {
     return send(
             "eth_getBalance",
-            () -> web3j.ethGetBalance(address, DefaultBlockParameterName.LATEST).sendAsync())
+            () -> web3j.ethGetBalance(address, DefaultBlockParameterName.LATEST).send())
         .thenApply(response -> quantity(response, "eth_getBalance"));
   }
 
   @Override
   public void close() {
+    calls.shutdownNow();
     web3j.shutdown();
   }
 
-  private static <R> CompletionStage<R> send(
-      String method, Supplier<CompletableFuture<R>> request) {
-    CompletableFuture<R> sent;
-    try {
-      sent = request.get();
-    } catch (RuntimeException e) {
+  /** A blocking web3j request. */
+  private interface Call<R> {
+    R send() throws Exception;
+  }
+
+  private <R> CompletionStage<R> send(String method, Call<R> request) {
+    if (!slots.tryAcquire()) {
+      refused.increment();
       return CompletableFuture.failedFuture(
-          new ChainUnavailableException(method + " could not be sent", e));
+          new ChainBusyException(method + " refused: " + maxCallsInFlight + " calls to the RPC endpoint are in flight"));
     }
-    return sent.handle(
-        (response, failure) -> {
-          if (failure != null) {
-            Throwable cause =
-                failure instanceof CompletionException && failure.getCause() != null
-                    ? failure.getCause()
-                    : failure;
-            throw new ChainUnavailableException(method + " failed: " + cause, cause);
-          }
-          return response;
-        });
+    CompletableFuture<R> result = new CompletableFuture<>();
+    try {
+      calls.execute(
+          () -> {
+            R response;
+            try {
+              response = request.send();
+            } catch (Throwable failure) {
+              slots.release();
+              result.completeExceptionally(new ChainUnavailableException(method + " failed: " + failure, failure));
+              return;
+            }
+            // the slot is free before the continuations run here: a lookup's next call needs one
+            slots.release();
+            result.complete(response);
+          });
+    } catch (RejectedExecutionException e) {
+      // closed
+      slots.release();
+      return CompletableFuture.failedFuture(new ChainUnavailableException(method + " could not be sent: the reader is closed", e));
+    }
+    return result;
   }
 
   private static BigInteger quantity(Response<String> response, String method) {

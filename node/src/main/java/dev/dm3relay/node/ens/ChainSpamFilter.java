@@ -1,8 +1,10 @@
 package dev.dm3relay.node.ens;
 
-import dev.dm3relay.node.delivery.SpamFilter;
+import dev.dm3relay.node.core.NameResolver;
+
+import dev.dm3relay.node.core.SpamFilter;
 import dev.dm3relay.node.ens.ChainReader.CallOutcome;
-import dev.dm3relay.node.mailbox.MailboxService.Account;
+import dev.dm3relay.node.core.Account;
 import dev.dm3relay.protocol.ens.EnsNames;
 import dev.dm3relay.protocol.ens.InvalidNameException;
 import dev.dm3relay.protocol.model.DeliveryInformation;

@@ -1,5 +1,7 @@
 package dev.dm3relay.node.ens;
 
+import dev.dm3relay.node.core.NameResolver;
+
 import dev.dm3relay.protocol.crypto.Ethereum;
 import dev.dm3relay.protocol.ens.EnsNames;
 import java.util.Optional;

@@ -33,6 +33,8 @@ import java.util.Objects;
  *     a slow RPC node or gateway cannot take every thread or request slot)
  * @param maxWaitersPerLookup requests that may wait on one lookup already running; more fail at
  *     once, so that many requests for one slow name cannot hold the node's request slots
+ * @param maxRpcCallsInFlight JSON-RPC calls running at once per node, each on its own thread
+ *     ({@link ChainReader}); more fail at once, so a slow RPC node cannot grow threads without limit
  */
 public record EnsConfig(
     String registryAddress,
@@ -48,7 +50,8 @@ public record EnsConfig(
     int gatewayRequestsPerLookup,
     int maxOutboundInFlight,
     int maxLookupsInFlight,
-    int maxWaitersPerLookup) {
+    int maxWaitersPerLookup,
+    int maxRpcCallsInFlight) {
 
   public static final String MAINNET_REGISTRY = "0x00000000000C2E074eC69A0dFb2997BA6C7d2e1e";
 
@@ -65,7 +68,8 @@ public record EnsConfig(
         || gatewayRequestsPerLookup < 1
         || maxOutboundInFlight < 1
         || maxLookupsInFlight < 1
-        || maxWaitersPerLookup < 1) {
+        || maxWaitersPerLookup < 1
+        || maxRpcCallsInFlight < 1) {
       throw new IllegalArgumentException("ENS cache size, reply limit and request limits must be positive");
     }
   }
@@ -87,7 +91,8 @@ public record EnsConfig(
         c.getInt("gateway-requests-per-lookup"),
         c.getInt("max-outbound-in-flight"),
         c.getInt("max-lookups-in-flight"),
-        c.getInt("max-waiters-per-lookup"));
+        c.getInt("max-waiters-per-lookup"),
+        c.getInt("max-rpc-calls-in-flight"));
   }
 
   private static Duration seconds(Config c, String path) {
@@ -98,57 +103,45 @@ public record EnsConfig(
     return Duration.ofSeconds(value);
   }
 
-  public static EnsConfig defaults() {
-    return new EnsConfig(
-        MAINNET_REGISTRY,
-        Duration.ofMinutes(5),
-        Duration.ofSeconds(30),
-        10_000,
-        Duration.ofSeconds(10),
-        Duration.ofSeconds(5),
-        512 * 1024,
-        false,
-        Duration.ofSeconds(10),
-        Duration.ofSeconds(5),
-        4,
-        64,
-        64,
-        4);
-  }
-
   public EnsConfig withRegistry(String address) {
     return new EnsConfig(address, positiveTtl, negativeTtl, maxCacheEntries, rpcTimeout, gatewayTimeout,
         maxGatewayResponseBytes, allowPrivateGateways, lookupTimeout, failureTtl, gatewayRequestsPerLookup,
-        maxOutboundInFlight, maxLookupsInFlight, maxWaitersPerLookup);
+        maxOutboundInFlight, maxLookupsInFlight, maxWaitersPerLookup, maxRpcCallsInFlight);
   }
 
   public EnsConfig withTtls(Duration positive, Duration negative) {
     return new EnsConfig(registryAddress, positive, negative, maxCacheEntries, rpcTimeout, gatewayTimeout,
         maxGatewayResponseBytes, allowPrivateGateways, lookupTimeout, failureTtl, gatewayRequestsPerLookup,
-        maxOutboundInFlight, maxLookupsInFlight, maxWaitersPerLookup);
+        maxOutboundInFlight, maxLookupsInFlight, maxWaitersPerLookup, maxRpcCallsInFlight);
   }
 
   public EnsConfig withTimeouts(Duration rpc, Duration gateway) {
     return new EnsConfig(registryAddress, positiveTtl, negativeTtl, maxCacheEntries, rpc, gateway,
         maxGatewayResponseBytes, allowPrivateGateways, lookupTimeout, failureTtl, gatewayRequestsPerLookup,
-        maxOutboundInFlight, maxLookupsInFlight, maxWaitersPerLookup);
+        maxOutboundInFlight, maxLookupsInFlight, maxWaitersPerLookup, maxRpcCallsInFlight);
   }
 
   public EnsConfig withPrivateGateways(boolean allowed) {
     return new EnsConfig(registryAddress, positiveTtl, negativeTtl, maxCacheEntries, rpcTimeout, gatewayTimeout,
         maxGatewayResponseBytes, allowed, lookupTimeout, failureTtl, gatewayRequestsPerLookup,
-        maxOutboundInFlight, maxLookupsInFlight, maxWaitersPerLookup);
+        maxOutboundInFlight, maxLookupsInFlight, maxWaitersPerLookup, maxRpcCallsInFlight);
   }
 
   public EnsConfig withLookupLimits(Duration lookup, Duration failures, int gatewayRequests) {
     return new EnsConfig(registryAddress, positiveTtl, negativeTtl, maxCacheEntries, rpcTimeout, gatewayTimeout,
         maxGatewayResponseBytes, allowPrivateGateways, lookup, failures, gatewayRequests,
-        maxOutboundInFlight, maxLookupsInFlight, maxWaitersPerLookup);
+        maxOutboundInFlight, maxLookupsInFlight, maxWaitersPerLookup, maxRpcCallsInFlight);
   }
 
   public EnsConfig withConcurrency(int lookupsInFlight, int waitersPerLookup) {
     return new EnsConfig(registryAddress, positiveTtl, negativeTtl, maxCacheEntries, rpcTimeout, gatewayTimeout,
         maxGatewayResponseBytes, allowPrivateGateways, lookupTimeout, failureTtl, gatewayRequestsPerLookup,
-        maxOutboundInFlight, lookupsInFlight, waitersPerLookup);
+        maxOutboundInFlight, lookupsInFlight, waitersPerLookup, maxRpcCallsInFlight);
+  }
+
+  public EnsConfig withMaxRpcCallsInFlight(int calls) {
+    return new EnsConfig(registryAddress, positiveTtl, negativeTtl, maxCacheEntries, rpcTimeout, gatewayTimeout,
+        maxGatewayResponseBytes, allowPrivateGateways, lookupTimeout, failureTtl, gatewayRequestsPerLookup,
+        maxOutboundInFlight, maxLookupsInFlight, maxWaitersPerLookup, calls);
   }
 }

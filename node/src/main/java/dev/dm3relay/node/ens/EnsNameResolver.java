@@ -1,5 +1,7 @@
 package dev.dm3relay.node.ens;
 
+import dev.dm3relay.node.core.NameResolver;
+
 import dev.dm3relay.node.ens.Abi.MalformedAbiException;
 import dev.dm3relay.node.ens.ChainReader.CallOutcome;
 import dev.dm3relay.protocol.crypto.Ethereum;
@@ -192,7 +194,15 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
               return started
                   .toCompletableFuture()
                   .orTimeout(config.lookupTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                  .handle((value, failure) -> new Answer(value, failure == null ? null : unavailable(failure)))
+                  .handle(
+                      (value, failure) -> {
+                        if (failure == null) {
+                          return new Answer(value, null);
+                        }
+                        ChainUnavailableException why = unavailable(failure);
+                        // the node's own RPC limit says nothing about the name: not remembered
+                        return new Answer(Optional.empty(), why, why instanceof ChainBusyException);
+                      })
                   .whenComplete((a, f) -> lookupsInFlight.decrementAndGet());
             })
         .thenCompose(EnsNameResolver::unwrap);

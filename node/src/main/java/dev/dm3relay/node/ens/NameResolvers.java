@@ -1,7 +1,9 @@
 package dev.dm3relay.node.ens;
 
-import dev.dm3relay.node.delivery.SpamFilter;
-import dev.dm3relay.node.mailbox.MailboxService.Account;
+import dev.dm3relay.node.core.NameResolver;
+
+import dev.dm3relay.node.core.SpamFilter;
+import dev.dm3relay.node.core.Account;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -14,11 +16,6 @@ public final class NameResolvers {
 
   private NameResolvers() {}
 
-  /** {@link #fromConfig(String, EnsConfig)} with the default ENS settings. */
-  public static NameResolver fromConfig(String rpcUrlOrEmpty) {
-    return fromConfig(rpcUrlOrEmpty, EnsConfig.defaults());
-  }
-
   /**
    * The chainless resolver when {@code rpcUrlOrEmpty} is null or blank, otherwise an {@link
    * EnsNameResolver} over that JSON-RPC endpoint (which the caller closes on shutdown; it is {@link
@@ -30,7 +27,7 @@ public final class NameResolvers {
       return new ChainlessNameResolver();
     }
     return new EnsNameResolver(
-        ChainReader.connect(rpcUrlOrEmpty.trim(), config.rpcTimeout()), config);
+        ChainReader.connect(rpcUrlOrEmpty.trim(), config.rpcTimeout(), config.maxRpcCallsInFlight()), config);
   }
 
   /** The resolver {@code dm3relay.ens} (ens.conf) describes. */

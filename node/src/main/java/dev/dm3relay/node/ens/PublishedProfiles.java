@@ -1,5 +1,7 @@
 package dev.dm3relay.node.ens;
 
+import dev.dm3relay.node.core.NameResolver;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dm3relay.protocol.json.Json;
 import dev.dm3relay.protocol.json.MalformedJsonException;

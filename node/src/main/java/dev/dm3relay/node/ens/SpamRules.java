@@ -1,5 +1,7 @@
 package dev.dm3relay.node.ens;
 
+import dev.dm3relay.node.core.Account;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dm3relay.protocol.crypto.Ethereum;
 import java.math.BigInteger;
@@ -61,6 +63,69 @@ public record SpamRules(Long minNonce, BigInteger minBalance, TokenRule minToken
               rule.get("address").asText(), amount(rule.get("amount"), "minTokenBalance.amount"));
     }
     return new SpamRules(minNonce, minBalance, token);
+  }
+
+  private static final java.util.Set<String> FIELDS = java.util.Set.of("minNonce", "minBalance", "minTokenBalance");
+  private static final java.util.Set<String> TOKEN_FIELDS = java.util.Set.of("address", "amount");
+
+  /**
+   * Rules a receiver sets: {@link #fromJson}'s shape, but strict, since what is stored here is
+   * what every later submit is judged by: no other fields, no negative amounts, a token address
+   * that is one ({@code {}} clears every rule).
+   *
+   * @throws IllegalArgumentException saying what is wrong
+   */
+  public static SpamRules fromRequest(JsonNode body) {
+    if (body == null || !body.isObject()) {
+      throw new IllegalArgumentException("the rules must be a JSON object");
+    }
+    body.fieldNames().forEachRemaining(
+        name -> {
+          if (!FIELDS.contains(name)) {
+            throw new IllegalArgumentException("unknown rule " + name + " (known: minNonce, minBalance, minTokenBalance)");
+          }
+        });
+    JsonNode token = body.get("minTokenBalance");
+    if (token != null && token.isObject()) {
+      token.fieldNames().forEachRemaining(
+          name -> {
+            if (!TOKEN_FIELDS.contains(name)) {
+              throw new IllegalArgumentException("minTokenBalance has an unknown field " + name);
+            }
+          });
+      if (!token.path("address").isTextual() || !Ethereum.isAddress(token.get("address").asText())) {
+        throw new IllegalArgumentException("minTokenBalance.address is not an address");
+      }
+    }
+    SpamRules rules;
+    try {
+      rules = fromJson(body);
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException("minNonce is too large", e);
+    }
+    if ((rules.minNonce != null && rules.minNonce < 0)
+        || (rules.minBalance != null && rules.minBalance.signum() < 0)
+        || (rules.minTokenBalance != null && rules.minTokenBalance.amount().signum() < 0)) {
+      throw new IllegalArgumentException("a minimum must not be negative");
+    }
+    return rules;
+  }
+
+  /** The stored form: set rules only, amounts as decimal strings; {@code {}} when none. */
+  public com.fasterxml.jackson.databind.node.ObjectNode toJson() {
+    var json = dev.dm3relay.protocol.json.Json.newObject();
+    if (minNonce != null) {
+      json.put("minNonce", minNonce);
+    }
+    if (minBalance != null) {
+      json.put("minBalance", minBalance.toString());
+    }
+    if (minTokenBalance != null) {
+      var token = json.putObject("minTokenBalance");
+      token.put("address", minTokenBalance.address());
+      token.put("amount", minTokenBalance.amount().toString());
+    }
+    return json;
   }
 
   private static boolean present(JsonNode rules, String field) {

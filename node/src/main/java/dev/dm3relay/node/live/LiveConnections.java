@@ -1,5 +1,6 @@
 package dev.dm3relay.node.live;
 
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,16 @@ public final class LiveConnections {
   private final Presence presence;
   private final int maxSocketsPerAccount;
   private final long maxQueuedBytes;
+  private final FrameEncoder frames;
+
+  /**
+   * How the transport frames one event with one argument given as JSON text (Socket.IO: an
+   * Engine.IO message packet holding an EVENT). The frame is built once per push and shared.
+   */
+  @FunctionalInterface
+  public interface FrameEncoder {
+    String event(String name, String payloadJson);
+  }
 
   /**
    * Told when an account gets its first socket on this node and when its last one goes, so that
@@ -42,14 +53,15 @@ public final class LiveConnections {
     Presence NONE = account -> {};
   }
 
-  public LiveConnections() {
-    this(Presence.NONE, LiveConfig.defaults());
-  }
-
-  public LiveConnections(Presence presence, LiveConfig config) {
+  /**
+   * @param maxSocketsPerAccount sockets one account may hold here; a new one disconnects the oldest
+   * @param maxQueuedBytes outgoing bytes all sockets here may hold for their clients together
+   */
+  public LiveConnections(Presence presence, int maxSocketsPerAccount, long maxQueuedBytes, FrameEncoder frames) {
     this.presence = Objects.requireNonNull(presence, "presence");
-    this.maxSocketsPerAccount = config.maxSocketsPerAccount();
-    this.maxQueuedBytes = config.maxQueuedBytesPerNode();
+    this.maxSocketsPerAccount = maxSocketsPerAccount;
+    this.maxQueuedBytes = maxQueuedBytes;
+    this.frames = Objects.requireNonNull(frames, "frames");
   }
 
   /** True when this node holds at least one authenticated socket of the account. */
@@ -74,7 +86,7 @@ public final class LiveConnections {
    */
   public int push(String account, String event, JsonNode payload) {
     Objects.requireNonNull(event, "event");
-    return sendToAll(account, () -> EngineIoSession.messageFrame(SocketIoPacket.event(event, payload)));
+    return sendToAll(account, () -> frames.event(event, payload == null ? "null" : payload.toString()));
   }
 
   /**
@@ -83,7 +95,7 @@ public final class LiveConnections {
    */
   public int pushJson(String account, String event, String payloadJson) {
     Objects.requireNonNull(event, "event");
-    return sendToAll(account, () -> EngineIoSession.messageFrame(SocketIoPacket.eventWithJson(event, payloadJson)));
+    return sendToAll(account, () -> frames.event(event, payloadJson));
   }
 
   private int sendToAll(String account, java.util.function.Supplier<String> frame) {
@@ -126,7 +138,7 @@ public final class LiveConnections {
   }
 
   /** Reserves room for a frame in the node's outgoing budget; false when it would not fit. */
-  boolean reserve(long bytes) {
+  public boolean reserve(long bytes) {
     long after = queuedBytes.addAndGet(bytes);
     if (after > maxQueuedBytes && after != bytes) {
       queuedBytes.addAndGet(-bytes);
@@ -135,13 +147,14 @@ public final class LiveConnections {
     return true;
   }
 
-  void release(long bytes) {
+  public void release(long bytes) {
     if (bytes > 0) {
       queuedBytes.addAndGet(-bytes);
     }
   }
 
-  void add(String account, LiveSocket socket) {
+  /** Registers an authenticated socket of the account (the transport calls this). */
+  public void add(String account, LiveSocket socket) {
     boolean first = !byAccount.containsKey(account);
     List<LiveSocket> evicted = new ArrayList<>();
     byAccount.compute(
@@ -166,7 +179,8 @@ public final class LiveConnections {
     }
   }
 
-  void remove(String account, LiveSocket socket) {
+  /** Forgets a socket that ended. */
+  public void remove(String account, LiveSocket socket) {
     byAccount.computeIfPresent(
         account,
         (key, sockets) -> {

@@ -1,7 +1,7 @@
 package dev.dm3relay.node.live;
 
 /** What {@link LiveConnections} needs of a connected socket. */
-interface LiveSocket {
+public interface LiveSocket {
 
   /**
    * Queues one Engine.IO frame for the client. The same String goes to every socket of an account

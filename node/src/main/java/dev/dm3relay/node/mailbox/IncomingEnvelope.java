@@ -1,6 +1,6 @@
 package dev.dm3relay.node.mailbox;
 
-import dev.dm3relay.node.CborSerializable;
+import dev.dm3relay.node.core.CborSerializable;
 import java.nio.charset.StandardCharsets;
 
 /**

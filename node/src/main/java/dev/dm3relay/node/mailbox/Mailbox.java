@@ -1,8 +1,9 @@
 package dev.dm3relay.node.mailbox;
 
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.dm3relay.node.CborSerializable;
+import dev.dm3relay.node.core.CborSerializable;
 import dev.dm3relay.protocol.crypto.Hashes;
 import java.time.Clock;
 import java.time.Duration;
@@ -73,8 +74,7 @@ public final class Mailbox
   // ----------------------------------------------------------------------------------- commands
 
   public sealed interface Command extends CborSerializable
-      permits RegisterProfile, SetProfileExtension, SetSpamFilterRules, SetNotificationChannels,
-          GetAccount, BufferEnvelope, AcknowledgeMessages, ExpireMessages, ListIncoming,
+      permits RegisterProfile, SetSpamFilterRules, GetAccount, BufferEnvelope, AcknowledgeMessages, ListIncoming,
           BodyStored, BodyStoreFailed, PendingTimedOut, PersistStoredBodies, ExpiryTick {}
 
   /** When a profile may take the place of a different one already registered. */
@@ -101,17 +101,9 @@ public final class Mailbox
       ActorRef<StatusReply<Registration>> replyTo)
       implements Command {}
 
-  /** The account's dm3 profile extension (JSON), served by the relay to senders. */
-  public record SetProfileExtension(String profileExtensionJson, ActorRef<StatusReply<Done>> replyTo)
-      implements Command {}
-
   /** The account's spam filter rules (JSON: minNonce, minBalance, minTokenBalance). */
   public record SetSpamFilterRules(String spamFilterRulesJson, ActorRef<StatusReply<Done>> replyTo)
       implements Command {}
-
-  /** The account's notification channels (JSON array). */
-  public record SetNotificationChannels(
-      String notificationChannelsJson, ActorRef<StatusReply<Done>> replyTo) implements Command {}
 
   public record GetAccount(ActorRef<StatusReply<Account>> replyTo) implements Command {}
 
@@ -128,9 +120,6 @@ public final class Mailbox
    */
   public record AcknowledgeMessages(List<Ack> acks, ActorRef<StatusReply<AcknowledgedMany>> replyTo)
       implements Command {}
-
-  /** Remove every message older than messageTTL now (the entity also does this on its own). */
-  public record ExpireMessages(ActorRef<StatusReply<Expired>> replyTo) implements Command {}
 
   /**
    * The body keys of the incoming window, newest first (dm3-protocol.md §5.4): every conversation
@@ -160,18 +149,17 @@ public final class Mailbox
     INSTANCE
   }
 
+  /** Drop what is older than messageTTL: on a timer while awake, and on every wake-up. */
   enum ExpiryTick implements Command {
     INSTANCE
   }
 
   // ------------------------------------------------------------------------------------ replies
 
-  /** The account as stored; every JSON field is null until set. */
+  /** The account as stored; a JSON field is null until set. */
   public record Account(
       String signedProfileJson,
-      String profileExtensionJson,
       String spamFilterRulesJson,
-      String notificationChannelsJson,
       int messageCount,
       long totalBytes)
       implements CborSerializable {}
@@ -205,25 +193,18 @@ public final class Mailbox
 
   public record AcknowledgedMany(int removed) implements CborSerializable {}
 
-  public record Expired(int count) implements CborSerializable {}
-
   /** Keys into the body store, in the order the receiver gets the envelopes. */
   public record Incoming(List<String> bodyKeys) implements CborSerializable {}
 
   // ------------------------------------------------------------------------------------- events
 
   public sealed interface Event extends CborSerializable
-      permits ProfileRegistered, ProfileExtensionSet, SpamFilterRulesSet, NotificationChannelsSet,
-          EnvelopeBuffered, EnvelopesAcknowledged, EnvelopesExpired, MessageAcknowledged,
+      permits ProfileRegistered, SpamFilterRulesSet, EnvelopeBuffered, EnvelopesAcknowledged, EnvelopesExpired, MessageAcknowledged,
           MessagesAcknowledged, MessagesExpired {}
 
   public record ProfileRegistered(String signedProfileJson) implements Event {}
 
-  public record ProfileExtensionSet(String profileExtensionJson) implements Event {}
-
   public record SpamFilterRulesSet(String spamFilterRulesJson) implements Event {}
-
-  public record NotificationChannelsSet(String notificationChannelsJson) implements Event {}
 
   public record EnvelopeBuffered(StoredMessage message) implements Event {}
 
@@ -256,9 +237,7 @@ public final class Mailbox
    */
   public static final class State {
     private String signedProfileJson;
-    private String profileExtensionJson;
     private String spamFilterRulesJson;
-    private String notificationChannelsJson;
     /** In store order (oldest first). */
     private final LinkedHashMap<MessageKey, StoredMessage> messages = new LinkedHashMap<>();
     private final Map<String, Usage> bySender = new HashMap<>();
@@ -277,9 +256,7 @@ public final class Mailbox
     }
 
     public Account account() {
-      return new Account(
-          signedProfileJson, profileExtensionJson, spamFilterRulesJson, notificationChannelsJson,
-          messages.size(), totalBytes);
+      return new Account(signedProfileJson, spamFilterRulesJson, messages.size(), totalBytes);
     }
 
     public StoredMessage message(MessageKey key) {
@@ -390,12 +367,7 @@ public final class Mailbox
    * mailbox stays a few MB at most (10,000 entries of distinct 253-character senders ≈ 3.5 MB,
    * tested) — far below Cassandra's 16 MiB frame, whatever strangers send.
    */
-  public record IndexSnapshot(
-      String signedProfileJson,
-      String profileExtensionJson,
-      String spamFilterRulesJson,
-      String notificationChannelsJson,
-      List<SenderIndex> senders)
+  public record IndexSnapshot(String signedProfileJson, String spamFilterRulesJson, List<SenderIndex> senders)
       implements CborSerializable {}
 
   /** One sender's buffered envelopes in a snapshot; short property names keep it compact. */
@@ -410,14 +382,10 @@ public final class Mailbox
 
   /**
    * The snapshot format written before the index was grouped by sender. Read only, so that a
-   * mailbox snapshotted by an older relay still recovers.
+   * mailbox snapshotted by an older relay still recovers. (Its profile-extension and
+   * notification-channel fields were never set by any route; unknown properties are skipped.)
    */
-  public record Snapshot(
-      String signedProfileJson,
-      String profileExtensionJson,
-      String spamFilterRulesJson,
-      String notificationChannelsJson,
-      List<StoredMessage> messages)
+  public record Snapshot(String signedProfileJson, String spamFilterRulesJson, List<StoredMessage> messages)
       implements CborSerializable {}
 
   // ----------------------------------------------------------------------------------- behavior
@@ -508,15 +476,11 @@ public final class Mailbox
         .forAnyState()
         .onCommand(RegisterProfile.class, this::onRegisterProfile)
         .onCommand(
-            SetProfileExtension.class,
-            (state, cmd) -> persistAndAck(new ProfileExtensionSet(cmd.profileExtensionJson()), cmd.replyTo()))
-        .onCommand(
             SetSpamFilterRules.class,
-            (state, cmd) -> persistAndAck(new SpamFilterRulesSet(cmd.spamFilterRulesJson()), cmd.replyTo()))
-        .onCommand(
-            SetNotificationChannels.class,
             (state, cmd) ->
-                persistAndAck(new NotificationChannelsSet(cmd.notificationChannelsJson()), cmd.replyTo()))
+                java.util.Objects.equals(state.spamFilterRulesJson, cmd.spamFilterRulesJson())
+                    ? Effect().reply(cmd.replyTo(), StatusReply.ack())
+                    : persistAndAck(new SpamFilterRulesSet(cmd.spamFilterRulesJson()), cmd.replyTo()))
         .onCommand(
             GetAccount.class,
             (state, cmd) -> Effect().reply(cmd.replyTo(), StatusReply.success(state.account())))
@@ -526,8 +490,7 @@ public final class Mailbox
         .onCommand(PendingTimedOut.class, this::onPendingTimedOut)
         .onCommand(PersistStoredBodies.class, (state, cmd) -> persistStoredBodies())
         .onCommand(AcknowledgeMessages.class, this::onAcknowledge)
-        .onCommand(ExpireMessages.class, (state, cmd) -> expire(state, cmd.replyTo()))
-        .onCommand(ExpiryTick.class, (state, cmd) -> expire(state, null))
+        .onCommand(ExpiryTick.class, (state, cmd) -> expire(state))
         .onCommand(ListIncoming.class, this::onListIncoming)
         .build();
   }
@@ -730,25 +693,20 @@ public final class Mailbox
     return chunks;
   }
 
-  private ReplyEffect<Event, State> expire(State state, ActorRef<StatusReply<Expired>> replyTo) {
+  private ReplyEffect<Event, State> expire(State state) {
     List<StoredMessage> due =
         settings.messageTtl().isZero()
             ? List.of()
             : state.storedAtOrBefore(clock.millis() - settings.messageTtl().toMillis());
     if (due.isEmpty()) {
-      return replyTo == null
-          ? Effect().noReply()
-          : Effect().reply(replyTo, StatusReply.success(new Expired(0)));
+      return Effect().noReply();
     }
     List<Event> events = new ArrayList<>();
     for (List<MessageKey> chunk : chunks(due)) {
       events.add(new EnvelopesExpired(chunk));
     }
     List<String> bodyKeys = due.stream().map(StoredMessage::bodyKey).toList();
-    var effect = Effect().persist(events).thenRun(s -> deleteBodies(bodyKeys));
-    return replyTo == null
-        ? effect.thenNoReply()
-        : effect.thenReply(replyTo, s -> StatusReply.success(new Expired(due.size())));
+    return Effect().persist(events).thenRun(s -> deleteBodies(bodyKeys)).thenNoReply();
   }
 
   private ReplyEffect<Event, State> onListIncoming(State state, ListIncoming cmd) {
@@ -786,21 +744,9 @@ public final class Mailbox
               return state;
             })
         .onEvent(
-            ProfileExtensionSet.class,
-            (state, e) -> {
-              state.profileExtensionJson = e.profileExtensionJson();
-              return state;
-            })
-        .onEvent(
             SpamFilterRulesSet.class,
             (state, e) -> {
               state.spamFilterRulesJson = e.spamFilterRulesJson();
-              return state;
-            })
-        .onEvent(
-            NotificationChannelsSet.class,
-            (state, e) -> {
-              state.notificationChannelsJson = e.notificationChannelsJson();
               return state;
             })
         .onEvent(
@@ -902,29 +848,20 @@ public final class Mailbox
     }
     List<SenderIndex> senders = new ArrayList<>(bySender.size());
     bySender.forEach((sender, entries) -> senders.add(new SenderIndex(sender, entries)));
-    return new IndexSnapshot(
-        state.signedProfileJson,
-        state.profileExtensionJson,
-        state.spamFilterRulesJson,
-        state.notificationChannelsJson,
-        senders);
+    return new IndexSnapshot(state.signedProfileJson, state.spamFilterRulesJson, senders);
   }
 
   static State stateOf(String address, Object snapshot) {
     State state = new State();
     if (snapshot instanceof Snapshot legacy) {
       state.signedProfileJson = legacy.signedProfileJson();
-      state.profileExtensionJson = legacy.profileExtensionJson();
       state.spamFilterRulesJson = legacy.spamFilterRulesJson();
-      state.notificationChannelsJson = legacy.notificationChannelsJson();
       legacy.messages().forEach(state::add);
       return state;
     }
     IndexSnapshot s = (IndexSnapshot) snapshot;
     state.signedProfileJson = s.signedProfileJson();
-    state.profileExtensionJson = s.profileExtensionJson();
     state.spamFilterRulesJson = s.spamFilterRulesJson();
-    state.notificationChannelsJson = s.notificationChannelsJson();
     List<StoredMessage> all = new ArrayList<>();
     for (SenderIndex sender : s.senders()) {
       String conversation = conversationId(address, sender.senderName());

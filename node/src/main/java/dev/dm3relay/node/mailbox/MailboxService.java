@@ -1,6 +1,6 @@
 package dev.dm3relay.node.mailbox;
 
-import dev.dm3relay.protocol.model.ProfileExtension;
+import dev.dm3relay.node.core.Account;
 import dev.dm3relay.protocol.model.SignedUserProfile;
 import java.util.List;
 import java.util.Optional;
@@ -27,6 +27,9 @@ public interface MailboxService {
   CompletionStage<Mailbox.RegistrationOutcome> registerProfile(
       String address, SignedUserProfile profile, Mailbox.Replace replace, SignedUserProfile expectedCurrent);
 
+  /** Replaces the account's spam rules (canonical JSON, or null for none); completes once durable. */
+  CompletionStage<org.apache.pekko.Done> setSpamFilterRules(String address, String spamFilterRulesJson);
+
   /** Buffers a stamped envelope; completes once the envelope is durable in Cassandra, or refused. */
   CompletionStage<BufferOutcome> buffer(String address, BufferedEnvelope envelope);
 
@@ -44,13 +47,6 @@ public interface MailboxService {
    * {@code messageHash} is the hash the envelope's metadata carries, in either layout.
    */
   record Ack(String senderName, String messageHash) {}
-
-  /**
-   * A registered account: its signed profile and what the relay keeps with it.
-   *
-   * @param spamFilterRulesJson the reference's {@code spamFilterRules} object, or null when none are set
-   */
-  record Account(String address, SignedUserProfile profile, ProfileExtension extension, String spamFilterRulesJson) {}
 
   /**
    * A stamped envelope ready to buffer.

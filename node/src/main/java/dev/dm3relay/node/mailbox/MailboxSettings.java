@@ -56,12 +56,6 @@ public record MailboxSettings(
     }
   }
 
-  public static MailboxSettings defaults() {
-    return new MailboxSettings(
-        10_000, 100L * 1024 * 1024, 0.1, Duration.ZERO, Duration.ofHours(1), 500, 101, 1001,
-        Duration.ofSeconds(10));
-  }
-
   /** Envelopes one sender may have buffered here at once (at least one). */
   public int maxMessagesPerSender() {
     return (int) Math.max(1, Math.floor(maxMessages * maxSharePerSender));

@@ -61,20 +61,9 @@ public final class Mailboxes {
         .thenApply(Mailbox.Registration::outcome);
   }
 
-  public CompletionStage<Done> setProfileExtension(String address, String profileExtensionJson) {
-    return direct(mailbox(address)
-        .askWithStatus(r -> new Mailbox.SetProfileExtension(profileExtensionJson, r), settings.askTimeout()));
-  }
-
   public CompletionStage<Done> setSpamFilterRules(String address, String spamFilterRulesJson) {
     return direct(mailbox(address)
         .askWithStatus(r -> new Mailbox.SetSpamFilterRules(spamFilterRulesJson, r), settings.askTimeout()));
-  }
-
-  public CompletionStage<Done> setNotificationChannels(String address, String notificationChannelsJson) {
-    return direct(mailbox(address)
-        .askWithStatus(
-            r -> new Mailbox.SetNotificationChannels(notificationChannelsJson, r), settings.askTimeout()));
   }
 
   public CompletionStage<Mailbox.Account> account(String address) {
@@ -127,10 +116,6 @@ public final class Mailboxes {
       chunks.add(List.copyOf(chunk));
     }
     return chunks;
-  }
-
-  public CompletionStage<Mailbox.Expired> expire(String address) {
-    return direct(mailbox(address).askWithStatus(Mailbox.ExpireMessages::new, settings.askTimeout()));
   }
 
   /**

@@ -1,9 +1,10 @@
 package dev.dm3relay.node.mailbox;
 
+import dev.dm3relay.node.core.Account;
+
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.dm3relay.protocol.json.Json;
-import dev.dm3relay.protocol.model.ProfileExtension;
 import dev.dm3relay.protocol.model.SignedUserProfile;
 import java.time.Duration;
 import java.util.List;
@@ -131,6 +132,11 @@ public final class ShardedMailboxService implements MailboxService {
   }
 
   @Override
+  public CompletionStage<org.apache.pekko.Done> setSpamFilterRules(String address, String spamFilterRulesJson) {
+    return mailboxes.setSpamFilterRules(address, spamFilterRulesJson);
+  }
+
+  @Override
   public CompletionStage<Integer> acknowledge(String address, List<Ack> acknowledgements) {
     return mailboxes.acknowledgeAll(
         address, acknowledgements.stream().map(a -> new Mailbox.Ack(a.senderName(), a.messageHash())).toList());
@@ -141,7 +147,6 @@ public final class ShardedMailboxService implements MailboxService {
     // counts change with every message; only the JSON the Account is built from matters
     if (cached != null
         && cached.source().signedProfileJson().equals(account.signedProfileJson())
-        && Objects.equals(cached.source().profileExtensionJson(), account.profileExtensionJson())
         && Objects.equals(cached.source().spamFilterRulesJson(), account.spamFilterRulesJson())) {
       return cached.account();
     }
@@ -151,11 +156,7 @@ public final class ShardedMailboxService implements MailboxService {
   }
 
   private static Account parse(String address, Mailbox.Account account) {
-    ProfileExtension extension =
-        account.profileExtensionJson() == null
-            ? ProfileExtension.DEFAULT
-            : ProfileExtension.fromJson(Json.parse(account.profileExtensionJson()));
     return new Account(
-        address, SignedUserProfile.fromJson(Json.parse(account.signedProfileJson())), extension, account.spamFilterRulesJson());
+        address, SignedUserProfile.fromJson(Json.parse(account.signedProfileJson())), account.spamFilterRulesJson());
   }
 }

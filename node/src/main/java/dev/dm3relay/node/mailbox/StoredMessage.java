@@ -1,6 +1,6 @@
 package dev.dm3relay.node.mailbox;
 
-import dev.dm3relay.node.CborSerializable;
+import dev.dm3relay.node.core.CborSerializable;
 
 /**
  * One buffered message as the mailbox entity remembers it: an index entry of a few dozen bytes.

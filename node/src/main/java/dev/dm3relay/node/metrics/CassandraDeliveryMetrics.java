@@ -1,5 +1,7 @@
 package dev.dm3relay.node.metrics;
 
+import dev.dm3relay.node.core.DeliveryMetrics;
+
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;

@@ -1,7 +1,8 @@
 package dev.dm3relay.node.registration;
 
 import dev.dm3relay.node.auth.Sessions;
-import dev.dm3relay.node.ens.NameResolver;
+import dev.dm3relay.node.core.Account;
+import dev.dm3relay.node.core.NameResolver;
 import dev.dm3relay.node.ens.PublishedProfiles;
 import dev.dm3relay.node.mailbox.Mailbox;
 import dev.dm3relay.node.mailbox.MailboxService;
@@ -13,7 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * {@code POST /profile/:name}: an account's signed profile, stored at this relay. The rules:
+ * The register-profile use case, {@code POST /profile/:name}: an account's signed profile, stored
+ * at this relay, and what is registered for a name. The rules:
  *
  * <ol>
  *   <li>the name resolves to an address, the profile's EIP-191 signature is by that address, and
@@ -58,6 +60,30 @@ public final class ProfileRegistrations {
 
     /** Another profile is registered and nothing proves the poster holds the account. */
     record Conflict(String address) implements Result {}
+  }
+
+  /** What is registered for a name: {@code GET /profile/:name} and {@code dm3_getProfileExtension}. */
+  public sealed interface Lookup {
+    record Found(Account account) implements Lookup {}
+
+    record Unresolvable(String name) implements Lookup {}
+
+    /** The name resolves, but no profile is registered for its address here. */
+    record NotRegistered(String address) implements Lookup {}
+  }
+
+  public CompletionStage<Lookup> lookup(String normalizedName) {
+    return names
+        .resolveAddress(normalizedName)
+        .thenCompose(
+            address ->
+                address.isEmpty()
+                    ? done(new Lookup.Unresolvable(normalizedName))
+                    : mailboxes
+                        .account(address.get())
+                        .thenApply(
+                            account ->
+                                account.<Lookup>map(Lookup.Found::new).orElseGet(() -> new Lookup.NotRegistered(address.get()))));
   }
 
   /**

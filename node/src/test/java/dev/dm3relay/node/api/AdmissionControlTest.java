@@ -1,5 +1,9 @@
 package dev.dm3relay.node.api;
 
+import dev.dm3relay.node.core.InFlightLimit;
+
+import dev.dm3relay.node.core.ErrorCode;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -50,7 +54,7 @@ class AdmissionControlTest extends AllDirectives {
   @BeforeAll
   static void start() throws Exception {
     system = ActorSystem.create("admission-test");
-    admission = new AdmissionControl(LIMIT);
+    admission = new AdmissionControl(new InFlightLimit(LIMIT));
     AdmissionControlTest routes = new AdmissionControlTest();
     Route route =
         admission.admit(
@@ -93,7 +97,7 @@ class AdmissionControlTest extends AllDirectives {
     for (int i = 0; i < LIMIT; i++) {
       admitted.add(http.sendAsync(get("/slow"), BodyHandlers.ofString()));
     }
-    await(() -> slow.size() == LIMIT && admission.inFlight() == LIMIT);
+    await(() -> slow.size() == LIMIT && admission.limit().inFlight() == LIMIT);
 
     // the limit is reached: the next requests are answered without waiting for the slow ones
     for (int i = 0; i < 5; i++) {
@@ -105,7 +109,7 @@ class AdmissionControlTest extends AllDirectives {
       assertEquals(ErrorCode.RESOURCE_UNAVAILABLE.code(), body.path("error").path("code").asInt());
       assertTrue(body.path("error").path("message").asText().contains("capacity"));
     }
-    assertEquals(5, admission.refused());
+    assertEquals(5, admission.limit().refused());
     admitted.forEach(f -> assertFalse(f.isDone(), "an admitted request waits for its answer"));
 
     // answering the slow requests frees their slots
@@ -114,11 +118,11 @@ class AdmissionControlTest extends AllDirectives {
       assertEquals(200, f.get(WAIT.toSeconds(), TimeUnit.SECONDS).statusCode());
     }
     slow.clear();
-    await(() -> admission.inFlight() == 0);
+    await(() -> admission.limit().inFlight() == 0);
     for (int i = 0; i < LIMIT * 3; i++) {
       assertEquals(200, http.send(get("/fast"), BodyHandlers.ofString()).statusCode());
     }
-    assertEquals(0, admission.inFlight());
+    assertEquals(0, admission.limit().inFlight());
   }
 
   @Test
@@ -127,14 +131,14 @@ class AdmissionControlTest extends AllDirectives {
       assertEquals(404, http.send(get("/nowhere"), BodyHandlers.ofString()).statusCode());
       assertEquals(400, http.send(get("/throws"), BodyHandlers.ofString()).statusCode());
     }
-    await(() -> admission.inFlight() == 0);
+    await(() -> admission.limit().inFlight() == 0);
     assertEquals(200, http.send(get("/fast"), BodyHandlers.ofString()).statusCode());
   }
 
   @Test
   void zeroMeansNoLimitAndNegativeIsRefused() {
-    assertThrows(IllegalArgumentException.class, () -> new AdmissionControl(-1));
-    AdmissionControl unlimited = new AdmissionControl(0);
+    assertThrows(IllegalArgumentException.class, () -> new InFlightLimit(-1));
+    AdmissionControl unlimited = new AdmissionControl(new InFlightLimit(0));
     Route plain = complete("x");
     assertTrue(unlimited.admit(() -> plain) == plain, "no limit: the route itself, nothing counted");
   }

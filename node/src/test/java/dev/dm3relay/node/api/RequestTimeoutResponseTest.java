@@ -1,5 +1,7 @@
 package dev.dm3relay.node.api;
 
+import dev.dm3relay.node.core.ErrorCode;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

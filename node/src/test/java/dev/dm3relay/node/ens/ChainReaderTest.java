@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -143,5 +145,72 @@ class ChainReaderTest {
     ExecutionException failure =
         assertThrows(ExecutionException.class, () -> await(reader.transactionCount(TO)));
     assertInstanceOf(ChainUnavailableException.class, failure.getCause());
+  }
+
+  @Test
+  void callsBeyondTheBulkheadFailAtOnceAndTheirSlotsComeBack() throws Exception {
+    java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+    AtomicInteger mostAtOnce = new AtomicInteger();
+    AtomicInteger atOnce = new AtomicInteger();
+    HttpServer slow = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    java.util.concurrent.ExecutorService serverThreads = java.util.concurrent.Executors.newCachedThreadPool();
+    slow.setExecutor(serverThreads);
+    slow.createContext(
+        "/",
+        exchange -> {
+          try (exchange) {
+            mostAtOnce.accumulateAndGet(atOnce.incrementAndGet(), Math::max);
+            long id = new ObjectMapper().readTree(exchange.getRequestBody()).path("id").asLong();
+            hold.await(20, TimeUnit.SECONDS);
+            byte[] body = ("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":\"0x01\"}").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          } finally {
+            atOnce.decrementAndGet();
+          }
+        });
+    slow.start();
+    try (ChainReader bounded = ChainReader.connect("http://127.0.0.1:" + slow.getAddress().getPort(), Duration.ofSeconds(20), 3)) {
+      java.util.List<java.util.concurrent.CompletableFuture<ChainReader.CallOutcome>> calls = new java.util.ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        calls.add(bounded.call(TO, new byte[] {1}).toCompletableFuture());
+      }
+      int refused = 0;
+      for (var call : calls.subList(3, 10)) {
+        ExecutionException failure = assertThrows(ExecutionException.class, () -> call.get(1, TimeUnit.SECONDS));
+        assertInstanceOf(ChainBusyException.class, failure.getCause());
+        refused++;
+      }
+      assertEquals(7, refused);
+      assertEquals(3, bounded.callsInFlight());
+      assertEquals(7, bounded.callsRefused());
+      assertTrue(bounded.threads() <= 3, "threads: " + bounded.threads());
+      calls.subList(0, 3).forEach(call -> assertTrue(!call.isDone(), "the first three wait for the RPC node"));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (atOnce.get() < 3) {
+        assertTrue(System.nanoTime() < deadline, "the three calls reach the RPC node");
+        Thread.sleep(10);
+      }
+
+      hold.countDown();
+      for (var call : calls.subList(0, 3)) {
+        assertInstanceOf(ChainReader.CallOutcome.Returned.class, call.get(10, TimeUnit.SECONDS));
+      }
+      assertEquals(3, mostAtOnce.get());
+      // A lookup's next call is made where the previous one completes: its slot is free by then,
+      // even on a reader with room for one call.
+      try (ChainReader single = ChainReader.connect("http://127.0.0.1:" + slow.getAddress().getPort(), Duration.ofSeconds(20), 1)) {
+        ChainReader.CallOutcome second =
+            await(single.call(TO, new byte[] {1}).thenCompose(first -> single.call(TO, new byte[] {2})));
+        assertInstanceOf(ChainReader.CallOutcome.Returned.class, second);
+      }
+      assertEquals(0, bounded.callsInFlight());
+    } finally {
+      slow.stop(0);
+      serverThreads.shutdownNow();
+    }
   }
 }

@@ -1,5 +1,7 @@
 package dev.dm3relay.node.ens;
 
+import dev.dm3relay.node.core.NameResolver;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -7,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dm3relay.node.delivery.SpamFilter;
-import dev.dm3relay.node.mailbox.MailboxService.Account;
+import dev.dm3relay.node.core.SpamFilter;
+import dev.dm3relay.node.core.Account;
 import dev.dm3relay.protocol.crypto.Hex;
 import dev.dm3relay.protocol.model.DeliveryInformation;
 import java.math.BigInteger;
@@ -28,7 +30,7 @@ import org.web3j.abi.datatypes.generated.Uint256;
 @ExtendWith(TestChain.Extension.class)
 class ChainSpamFilterTest {
 
-  private static final Account RECEIVER = new Account("0x" + "12".repeat(20), null, null, null);
+  private static final Account RECEIVER = new Account("0x" + "12".repeat(20), null, null);
   private static final BigInteger FUNDED_WEI = BigInteger.valueOf(12_345);
   private static final BigInteger TOKENS = BigInteger.valueOf(500);
 
@@ -67,7 +69,7 @@ class ChainSpamFilterTest {
     names =
         new EnsNameResolver(
             ChainReader.connect(chain.rpcUrl(), Duration.ofSeconds(5)),
-            EnsConfig.defaults().withRegistry(ens.registry));
+            TestChain.ENS_DEFAULTS.withRegistry(ens.registry));
   }
 
   @AfterAll
@@ -102,7 +104,7 @@ class ChainSpamFilterTest {
     EnsNameResolver dead =
         new EnsNameResolver(
             ChainReader.connect("http://127.0.0.1:" + TestChain.freePort(), Duration.ofSeconds(2)),
-            EnsConfig.defaults());
+            TestChain.ENS_DEFAULTS);
     try (dead) {
       SpamFilter noRules = new ChainSpamFilter(dead, dead.chain(), account -> Optional.empty());
       SpamFilter emptyRules =
@@ -178,7 +180,7 @@ class ChainSpamFilterTest {
     EnsNameResolver dead =
         new EnsNameResolver(
             ChainReader.connect("http://127.0.0.1:" + TestChain.freePort(), Duration.ofSeconds(2)),
-            EnsConfig.defaults());
+            TestChain.ENS_DEFAULTS);
     try (dead) {
       SpamFilter filter = new ChainSpamFilter(dead, dead.chain(), account -> Optional.of(nonce(0)));
       ExecutionException failure =
@@ -214,7 +216,7 @@ class ChainSpamFilterTest {
 
   @Test
   void withoutAChainRulesCannotBeMet() throws Exception {
-    NameResolver chainless = NameResolvers.fromConfig("");
+    NameResolver chainless = NameResolvers.fromConfig("", TestChain.ENS_DEFAULTS);
     DeliveryInformation routing = new DeliveryInformation(RECEIVER.address(), funded);
     assertTrue(
         NameResolvers.spamFilter(chainless, a -> Optional.empty())

@@ -1,5 +1,7 @@
 package dev.dm3relay.node.ens;
 
+import dev.dm3relay.node.core.NameResolver;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -172,7 +174,7 @@ class EnsNameResolverTest {
 
   private static EnsConfig config() {
     // The gateway is on loopback, which only an explicit setting lets the relay fetch from.
-    return EnsConfig.defaults()
+    return TestChain.ENS_DEFAULTS
         .withRegistry(ens.registry)
         .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(5))
         .withPrivateGateways(true);
@@ -547,10 +549,10 @@ class EnsNameResolverTest {
 
   @Test
   void theFactoryPicksTheResolverByRpc() throws Exception {
-    assertInstanceOf(ChainlessNameResolver.class, NameResolvers.fromConfig(""));
-    assertInstanceOf(ChainlessNameResolver.class, NameResolvers.fromConfig(null));
-    assertInstanceOf(ChainlessNameResolver.class, NameResolvers.fromConfig("  "));
-    assertFalse(NameResolvers.fromConfig("").resolvesChainNames());
+    assertInstanceOf(ChainlessNameResolver.class, NameResolvers.fromConfig("", TestChain.ENS_DEFAULTS));
+    assertInstanceOf(ChainlessNameResolver.class, NameResolvers.fromConfig(null, TestChain.ENS_DEFAULTS));
+    assertInstanceOf(ChainlessNameResolver.class, NameResolvers.fromConfig("  ", TestChain.ENS_DEFAULTS));
+    assertFalse(NameResolvers.fromConfig("", TestChain.ENS_DEFAULTS).resolvesChainNames());
 
     NameResolver fromConfig =
         NameResolvers.from(
@@ -562,13 +564,13 @@ class EnsNameResolverTest {
   }
 
   private static com.typesafe.config.Config relayConfig(java.util.Map<String, Object> overrides) {
-    return dev.dm3relay.node.RelayConfig.load(com.typesafe.config.ConfigFactory.parseMap(overrides));
+    return dev.dm3relay.node.RelayConfig.load(com.typesafe.config.ConfigFactory.parseMap(overrides), java.util.Map.of());
   }
 
   @Test
   void theSettingsComeFromEnsConfWithTheirDefaults() {
     EnsConfig defaults = EnsConfig.from(relayConfig(java.util.Map.of()));
-    assertEquals(EnsConfig.defaults(), defaults, "ens.conf and EnsConfig.defaults() agree");
+    assertEquals(TestChain.ENS_DEFAULTS, defaults, "ens.conf and TestChain.ENS_DEFAULTS agree");
     assertEquals(EnsConfig.MAINNET_REGISTRY, defaults.registryAddress());
     assertEquals(
         Duration.ofSeconds(60),

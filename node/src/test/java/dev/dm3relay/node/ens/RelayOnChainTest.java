@@ -137,4 +137,44 @@ class RelayOnChainTest {
     assertEquals(409, send("POST", "/profile/" + name, v1.profile().canonical(), null).statusCode());
     assertEquals(v2.profile().canonical(), send("GET", "/profile/" + name, null, null).body());
   }
+
+  @Test
+  void aReceiverSetsSpamRulesThatSubmitsAreJudgedByOnTheChain() throws Exception {
+    WalletUser bob = WalletUser.create();
+    WalletUser alice = WalletUser.create();
+    assertEquals(200, TestClient.register(relay.baseUrl(), bob).statusCode());
+    assertEquals(200, TestClient.register(relay.baseUrl(), alice).statusCode());
+    String token = TestClient.login(relay.baseUrl(), bob);
+    String rules = "/delivery/spamFilterRules/" + bob.name();
+    byte[] relayKey = relay.identity().encryption().publicKey();
+    chain.transfer(chain.account(0), alice.address(), java.math.BigInteger.valueOf(1_000));
+
+    assertEquals("{}", send("GET", rules, null, token).body(), "no rules until set");
+    assertEquals(401, send("GET", rules, null, null).statusCode());
+    assertEquals(401, send("POST", rules, "{\"minNonce\":1}", TestClient.login(relay.baseUrl(), alice)).statusCode(), "only the receiver");
+    for (String bad :
+        List.of("{\"minNonce\":-1}", "{\"maxNonce\":1}", "[1]", "{\"minTokenBalance\":{\"address\":\"0x12\",\"amount\":\"1\"}}", "{\"minBalance\":\"ten\"}")) {
+      HttpResponse<String> refused = send("POST", rules, bad, token);
+      assertEquals(400, refused.statusCode(), bad);
+      assertTrue(refused.body().contains("\"code\""), refused.body());
+    }
+
+    // alice holds 1,000 wei and has sent nothing: a nonce of 1 is more than she has
+    HttpResponse<String> set = send("POST", rules, "{\"minNonce\":1,\"minBalance\":\"0x3e8\"}", token);
+    assertEquals(200, set.statusCode(), set.body());
+    assertEquals("{\"minBalance\":\"1000\",\"minNonce\":1}", set.body(), "stored as decimal strings, canonical");
+    assertEquals(set.body(), send("GET", rules, null, token).body());
+    HttpResponse<String> spam = send("POST", "/rpc", TestClient.envelope(alice, bob, relayKey, "hi").requestBody(), null);
+    assertEquals(400, spam.statusCode(), spam.body());
+    assertEquals(-32010, dev.dm3relay.protocol.json.Json.parse(spam.body()).path("error").path("code").asInt(), spam.body());
+
+    assertEquals(200, send("POST", rules, "{\"minBalance\":\"1000\"}", token).statusCode());
+    assertEquals(200, send("POST", "/rpc", TestClient.envelope(alice, bob, relayKey, "hi").requestBody(), null).statusCode(), "at the minimum passes");
+    assertEquals(200, send("POST", rules, "{\"minBalance\":\"1001\"}", token).statusCode());
+    assertEquals(400, send("POST", "/rpc", TestClient.envelope(alice, bob, relayKey, "again").requestBody(), null).statusCode());
+
+    assertEquals(200, send("POST", rules, "{}", token).statusCode(), "{} clears the rules");
+    assertEquals("{}", send("GET", rules, null, token).body());
+    assertEquals(200, send("POST", "/rpc", TestClient.envelope(alice, bob, relayKey, "again").requestBody(), null).statusCode());
+  }
 }

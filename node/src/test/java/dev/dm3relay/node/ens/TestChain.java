@@ -37,6 +37,10 @@ import org.web3j.protocol.http.HttpService;
  */
 public final class TestChain implements AutoCloseable {
 
+  /** ens.conf's settings, without this machine's environment; tests change what they need. */
+  static final EnsConfig ENS_DEFAULTS =
+      EnsConfig.from(dev.dm3relay.node.RelayConfig.load(com.typesafe.config.ConfigFactory.empty(), java.util.Map.of()));
+
   /**
    * JUnit glue: {@code @ExtendWith(TestChain.Extension.class)} and take a {@code TestChain}
    * parameter.

@@ -14,6 +14,12 @@ import org.junit.jupiter.api.Test;
 
 class LiveConnectionsTest {
 
+  /** Socket.IO's event frame, as the relay's encoder writes it. */
+  private static LiveConnections live(int perAccount, long nodeBudget) {
+    return new LiveConnections(
+        LiveConnections.Presence.NONE, perAccount, nodeBudget, (name, json) -> "42[\"" + name + "\"," + json + "]");
+  }
+
   /** Records what it is sent; {@code open} false plays a closed or dropped socket. */
   private static final class FakeSocket implements LiveSocket {
     final List<String> sent = new ArrayList<>();
@@ -38,7 +44,7 @@ class LiveConnectionsTest {
 
   @Test
   void pushGoesToEverySocketOfTheAccountOnly() {
-    LiveConnections live = new LiveConnections();
+    LiveConnections live = live(8, 256L << 20);
     FakeSocket a1 = new FakeSocket();
     FakeSocket a2 = new FakeSocket();
     FakeSocket b = new FakeSocket();
@@ -58,7 +64,7 @@ class LiveConnectionsTest {
 
   @Test
   void aSocketThatRefusesIsNotCounted() {
-    LiveConnections live = new LiveConnections();
+    LiveConnections live = live(8, 256L << 20);
     FakeSocket ok = new FakeSocket();
     FakeSocket gone = new FakeSocket();
     gone.open = false;
@@ -69,7 +75,7 @@ class LiveConnectionsTest {
 
   @Test
   void aNewSocketBeyondTheLimitDisconnectsTheAccountsOldest() {
-    LiveConnections live = new LiveConnections(LiveConnections.Presence.NONE, LiveConfig.defaults().withSocketLimits(3, 1 << 20));
+    LiveConnections live = live(3, 1 << 20);
     List<FakeSocket> sockets = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       FakeSocket s = new FakeSocket();
@@ -86,7 +92,7 @@ class LiveConnectionsTest {
 
   @Test
   void theNodesOutgoingBudgetIsShared() {
-    LiveConnections live = new LiveConnections(LiveConnections.Presence.NONE, LiveConfig.defaults().withSocketLimits(8, 100));
+    LiveConnections live = live(8, 100);
     assertTrue(live.reserve(60));
     assertFalse(live.reserve(60), "over the node's 100 bytes");
     live.release(60);
@@ -98,7 +104,7 @@ class LiveConnectionsTest {
 
   @Test
   void countsAndRemoval() {
-    LiveConnections live = new LiveConnections();
+    LiveConnections live = live(8, 256L << 20);
     FakeSocket a1 = new FakeSocket();
     FakeSocket a2 = new FakeSocket();
     live.add("a", a1);
@@ -121,7 +127,7 @@ class LiveConnectionsTest {
 
   @Test
   void concurrentAddAndRemoveKeepTheCountsExact() throws Exception {
-    LiveConnections live = new LiveConnections();
+    LiveConnections live = live(8, 256L << 20);
     ExecutorService pool = Executors.newFixedThreadPool(4);
     List<FakeSocket> sockets = new ArrayList<>();
     for (int i = 0; i < 400; i++) {

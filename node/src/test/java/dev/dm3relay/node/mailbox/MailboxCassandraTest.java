@@ -63,6 +63,16 @@ class MailboxCassandraTest {
         .toList();
   }
 
+  /** Waits until the mailbox holds {@code expected} messages (a told command has no reply to await). */
+  private static void awaitCount(RelayNode node, String address, int expected) throws Exception {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    int count;
+    while ((count = await(node.mailboxes.account(address)).messageCount()) != expected) {
+      assertTrue(System.nanoTime() < deadline, "messages: " + count + ", expected " + expected);
+      Thread.sleep(20);
+    }
+  }
+
   private static <T> T await(CompletionStage<T> stage) throws Exception {
     return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
@@ -134,8 +144,8 @@ class MailboxCassandraTest {
       }
 
       clock.advance(Duration.ofDays(11)); // 0xa is 31 days old
-      assertEquals(1, await(node.mailboxes.expire(bob)).count());
-      assertEquals(2, await(node.mailboxes.account(bob)).messageCount());
+      node.mailboxes.mailbox(bob).tell(Mailbox.ExpiryTick.INSTANCE);
+      awaitCount(node, bob, 2);
       assertEquals(Mailbox.BufferOutcome.STORED, buffered(node, bob, envelope(bob, "eve.eth", "0xd")));
     }
     try (RelayNode node = RelayNode.start("limits-2", limits, clock)) {
@@ -293,5 +303,43 @@ class MailboxCassandraTest {
             "SELECT envelope FROM " + EmbeddedCassandraExtension.KEYSPACE
                 + ".envelope_bodies WHERE mailbox = ? AND body_key = ?", mailbox, key)
         .one();
+  }
+
+  @Test
+  void aRequestWaitsForItsMailboxNoLongerThanTheAskTimeout() throws Exception {
+    // ASK_TIMEOUT (dm3relay.mailbox.ask-timeout) is the one wait of a request on a mailbox: here a
+    // body write that never ends keeps the mailbox from answering, and the ask gives up in time.
+    EnvelopeBodies hanging =
+        new EnvelopeBodies() {
+          @Override
+          public CompletionStage<org.apache.pekko.Done> write(String m, String k, String json, long at, Duration ttl) {
+            return new java.util.concurrent.CompletableFuture<>();
+          }
+
+          @Override
+          public CompletionStage<org.apache.pekko.Done> delete(String m, java.util.Collection<String> keys) {
+            return java.util.concurrent.CompletableFuture.completedFuture(org.apache.pekko.Done.getInstance());
+          }
+
+          @Override
+          public CompletionStage<java.util.Optional<String>> readOne(String m, String k) {
+            return java.util.concurrent.CompletableFuture.completedFuture(java.util.Optional.empty());
+          }
+        };
+    try (RelayNode node =
+        RelayNode.start("ask-timeout", Map.of("dm3relay.mailbox.ask-timeout", "700ms"), Clock.systemUTC(), bodies -> hanging)) {
+      assertEquals(Duration.ofMillis(700), node.settings.askTimeout());
+      String bob = "0x00000000000000000000000000000000000a5c00";
+      await(node.mailboxes.account(bob)); // the entity is up: what follows times the ask alone
+      long began = System.nanoTime();
+      var failure =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              Exception.class, () -> await(node.mailboxes.buffer(bob, envelope(bob, "eve.eth", "0x01"))));
+      long waitedMs = Duration.ofNanos(System.nanoTime() - began).toMillis();
+      assertTrue(
+          String.valueOf(failure.getCause()).contains("Timeout") || String.valueOf(failure).contains("Timeout"),
+          "the ask timed out: " + failure);
+      assertTrue(waitedMs >= 600 && waitedMs < 5_000, "waited " + waitedMs + " ms for a 700 ms ask timeout");
+    }
   }
 }

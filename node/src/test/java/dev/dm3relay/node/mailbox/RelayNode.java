@@ -30,6 +30,13 @@ final class RelayNode implements AutoCloseable {
   }
 
   static RelayNode start(String name, Map<String, Object> overrides, Clock clock) throws Exception {
+    return start(name, overrides, clock, bodies -> bodies);
+  }
+
+  /** @param bodiesAs wraps the Cassandra body table, e.g. to make writes hang */
+  static RelayNode start(
+      String name, Map<String, Object> overrides, Clock clock, java.util.function.UnaryOperator<EnvelopeBodies> bodiesAs)
+      throws Exception {
     Config config = EmbeddedCassandraExtension.relayConfig(ConfigFactory.parseMap(overrides));
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), name, config);
     Cluster cluster = Cluster.get(system);
@@ -39,7 +46,7 @@ final class RelayNode implements AutoCloseable {
         CassandraEnvelopeBodies.create(system, EmbeddedCassandraExtension.KEYSPACE)
             .toCompletableFuture()
             .get(30, TimeUnit.SECONDS);
-    return new RelayNode(system, Mailboxes.init(system, settings, bodies, clock), settings);
+    return new RelayNode(system, Mailboxes.init(system, settings, bodiesAs.apply(bodies), clock), settings);
   }
 
   static RelayNode start(String name) throws Exception {

@@ -1,4 +1,4 @@
-package dev.dm3relay.node.delivery;
+package dev.dm3relay.node.identity;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;

@@ -1,4 +1,9 @@
-package dev.dm3relay.node.live;
+package dev.dm3relay.node.socketio;
+
+import dev.dm3relay.node.live.LiveSocket;
+import dev.dm3relay.node.live.SocketAuthenticator;
+import dev.dm3relay.node.live.LiveConnections;
+import dev.dm3relay.node.live.ClientEventHandler;
 
 import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.INFO;

@@ -1,4 +1,4 @@
-package dev.dm3relay.node.live;
+package dev.dm3relay.node.socketio;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

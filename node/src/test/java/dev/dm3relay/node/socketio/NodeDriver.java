@@ -1,4 +1,4 @@
-package dev.dm3relay.node.live;
+package dev.dm3relay.node.socketio;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

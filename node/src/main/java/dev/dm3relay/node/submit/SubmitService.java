@@ -1,11 +1,15 @@
-package dev.dm3relay.node.delivery;
+package dev.dm3relay.node.submit;
 
-import dev.dm3relay.node.delivery.SubmitResult.Accepted;
-import dev.dm3relay.node.delivery.SubmitResult.Refusal;
-import dev.dm3relay.node.delivery.SubmitResult.Rejected;
-import dev.dm3relay.node.ens.NameResolver;
+import dev.dm3relay.node.core.SpamFilter;
+import dev.dm3relay.node.core.DeliveryMetrics;
+import dev.dm3relay.node.core.LivePush;
+
+import dev.dm3relay.node.submit.SubmitResult.Accepted;
+import dev.dm3relay.node.submit.SubmitResult.Refusal;
+import dev.dm3relay.node.submit.SubmitResult.Rejected;
+import dev.dm3relay.node.core.NameResolver;
 import dev.dm3relay.node.mailbox.MailboxService;
-import dev.dm3relay.node.mailbox.MailboxService.Account;
+import dev.dm3relay.node.core.Account;
 import dev.dm3relay.node.mailbox.MailboxService.BufferedEnvelope;
 import dev.dm3relay.protocol.delivery.DeliveryService;
 import dev.dm3relay.protocol.delivery.OpenedEnvelope;
@@ -22,12 +26,13 @@ import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
- * The submit pipeline of §5.1, shared by {@code dm3_submitMessage} and the socket's {@code
+ * The submit use case (§5.1), the one path of {@code dm3_submitMessage} and the socket's {@code
  * submitMessage}: size, open the routing data, resolve the receiver, require a known account, spam
- * rules, postmark, durable buffer, live push. A refusal is a value; a failed stage means a part the
- * pipeline depends on (storage, the chain) is unavailable.
+ * rules, postmark, durable buffer, live push, and the count in the delivery metrics. A refusal is
+ * a value that carries its dm3 error code; a failed stage means a part the pipeline depends on
+ * (storage, the chain) is unavailable.
  */
-public final class Submissions {
+public final class SubmitService {
 
   private final DeliveryService deliveryService;
   private final LongSupplier sizeLimit;
@@ -36,9 +41,10 @@ public final class Submissions {
   private final SpamFilter spamFilter;
   private final LivePush livePush;
   private final BooleanSupplier storageReachable;
+  private final DeliveryMetrics metrics;
   private final Clock clock;
 
-  public Submissions(
+  public SubmitService(
       DeliveryService deliveryService,
       LongSupplier sizeLimit,
       NameResolver names,
@@ -46,6 +52,7 @@ public final class Submissions {
       SpamFilter spamFilter,
       LivePush livePush,
       BooleanSupplier storageReachable,
+      DeliveryMetrics metrics,
       Clock clock) {
     this.deliveryService = deliveryService;
     this.sizeLimit = sizeLimit;
@@ -54,6 +61,7 @@ public final class Submissions {
     this.spamFilter = spamFilter;
     this.livePush = livePush;
     this.storageReachable = storageReachable;
+    this.metrics = metrics;
     this.clock = clock;
   }
 
@@ -83,7 +91,7 @@ public final class Submissions {
         .thenCompose(
             address -> {
               if (address.isEmpty()) {
-                return done(new Rejected(Refusal.UNRESOLVABLE_RECEIVER, "unable to resolve receiver address"));
+                return done(new Rejected(Refusal.UNRESOLVABLE_RECEIVER, "unable to resolve receiver address" + chainHint()));
               }
               return mailboxes
                   .account(address.get())
@@ -165,6 +173,8 @@ public final class Submissions {
                 switch (outcome) {
                   case STORED -> {
                     livePush.push(address, json);
+                    // the reference's CSV counts accepted messages: every transport's, duplicates not
+                    metrics.submitted(opened.sizeBytes());
                     yield new Accepted(address, json, opened.sizeBytes(), false);
                   }
                   case ALREADY_STORED -> new Accepted(address, json, opened.sizeBytes(), true);
@@ -174,6 +184,12 @@ public final class Submissions {
                           Refusal.SENDER_SHARE_FULL,
                           "this sender's envelopes already take its whole share of the receiver's mailbox");
                 });
+  }
+
+  private String chainHint() {
+    return names.resolvesChainNames()
+        ? ""
+        : " (this relay has no Ethereum RPC configured: only addresses and <address>.addr.dm3.eth names resolve)";
   }
 
   /** Storage is known to be unreachable right now; the API answers 503. */

@@ -1,7 +1,7 @@
-package dev.dm3relay.node.cluster;
+package dev.dm3relay.node.live;
 
-import dev.dm3relay.node.CborSerializable;
-import dev.dm3relay.node.delivery.LivePush;
+import dev.dm3relay.node.core.CborSerializable;
+import dev.dm3relay.node.core.LivePush;
 import dev.dm3relay.node.live.LiveConnections;
 import org.apache.pekko.actor.AbstractActor;
 import org.apache.pekko.actor.ActorRef;

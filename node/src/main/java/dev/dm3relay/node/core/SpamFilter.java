@@ -1,6 +1,6 @@
-package dev.dm3relay.node.delivery;
+package dev.dm3relay.node.core;
 
-import dev.dm3relay.node.mailbox.MailboxService.Account;
+import dev.dm3relay.node.core.Account;
 import dev.dm3relay.protocol.model.DeliveryInformation;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;

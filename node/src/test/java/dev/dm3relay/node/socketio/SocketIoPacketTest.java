@@ -1,4 +1,4 @@
-package dev.dm3relay.node.live;
+package dev.dm3relay.node.socketio;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

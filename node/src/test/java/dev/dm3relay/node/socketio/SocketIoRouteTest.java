@@ -1,4 +1,9 @@
-package dev.dm3relay.node.live;
+package dev.dm3relay.node.socketio;
+
+import com.typesafe.config.ConfigFactory;
+
+import dev.dm3relay.node.live.SocketAuthenticator;
+import dev.dm3relay.node.live.LiveConnections;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -43,17 +48,17 @@ class SocketIoRouteTest {
   private static NodeDriver node;
 
   /** Reference-like server: CONNECT_ERROR refusal, socket.io's heartbeat defaults. */
-  private static final LiveConnections live = new LiveConnections();
+  private static final LiveConnections live = new LiveConnections(LiveConnections.Presence.NONE, 8, 256L << 20, SocketIoRoute::eventFrame);
 
   private static int port;
 
   /** Short heartbeat and connect timeout, for the tests about timing. */
-  private static final LiveConnections fastLive = new LiveConnections();
+  private static final LiveConnections fastLive = new LiveConnections(LiveConnections.Presence.NONE, 8, 256L << 20, SocketIoRoute::eventFrame);
 
   private static int fastPort;
 
   /** Refuses the WebSocketManager way: connect, "unauthorized", disconnect. */
-  private static final LiveConnections eventLive = new LiveConnections();
+  private static final LiveConnections eventLive = new LiveConnections(LiveConnections.Presence.NONE, 8, 256L << 20, SocketIoRoute::eventFrame);
 
   private static int eventPort;
 
@@ -65,7 +70,7 @@ class SocketIoRouteTest {
   static void start() throws Exception {
     system = ActorSystem.create("live-test");
     LiveConfig base =
-        LiveConfig.defaults()
+        LiveConfig.from(dev.dm3relay.node.RelayConfig.load(ConfigFactory.empty(), java.util.Map.of()), 1_000_000)
             .withMaxPayloadBytes(MAX_PAYLOAD)
             .withOutgoingBuffer(16, 256 * 1024)
             .withConnectTimeout(Duration.ofSeconds(5))

@@ -1,12 +1,16 @@
-package dev.dm3relay.node.live;
+package dev.dm3relay.node.socketio;
+
+import dev.dm3relay.node.live.SocketAuthenticator;
+import dev.dm3relay.node.live.ClientEventHandler;
 
 import java.time.Duration;
 import com.typesafe.config.Config;
 import java.util.Objects;
 
 /**
- * Settings of the Socket.IO endpoint. {@link #from} reads them from live.conf; {@link #defaults()} mirrors the reference's socket.io 4
- * server defaults, so that dm3 messengers see the same timing they see there.
+ * Settings of the Socket.IO endpoint, read from live.conf by {@link #from}; its defaults mirror the
+ * reference's socket.io 4 server, so that dm3 messengers see the same timing they see there. The
+ * {@code with…} copies are for tests that need other timing.
  *
  * @param pingInterval how long the server waits between its heartbeat pings (Engine.IO {@code
  *     pingInterval}; socket.io default 25 s)
@@ -109,25 +113,6 @@ public record LiveConfig(
         Refusal.valueOf(c.getString("refusal").toUpperCase(java.util.Locale.ROOT).replace('-', '_')),
         c.getInt("max-sockets-per-account"),
         c.getBytes("max-queued-bytes-per-node"));
-  }
-
-  /**
-   * The socket.io 4 server's timing defaults, a 2 MiB / 128-frame outgoing buffer per socket,
-   * 64 pending events, 8 sockets per account and 256 MiB of outgoing frames per node.
-   */
-  public static LiveConfig defaults() {
-    return new LiveConfig(
-        Duration.ofSeconds(25),
-        Duration.ofSeconds(20),
-        Duration.ofSeconds(45),
-        1_000_000,
-        128,
-        2L * 1024 * 1024,
-        64,
-        Duration.ofSeconds(30),
-        Refusal.CONNECT_ERROR,
-        8,
-        256L * 1024 * 1024);
   }
 
   public LiveConfig withHeartbeat(Duration interval, Duration timeout) {

@@ -1,4 +1,8 @@
-package dev.dm3relay.node.live;
+package dev.dm3relay.node.socketio;
+
+import dev.dm3relay.node.live.SocketAuthenticator;
+import dev.dm3relay.node.live.LiveConnections;
+import dev.dm3relay.node.live.ClientEventHandler;
 
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.extractMaterializer;
@@ -26,17 +30,11 @@ import org.apache.pekko.stream.Materializer;
  * Engine.IO protocol 4 over the WebSocket transport only (the messengers pass {@code
  * transports:['websocket']}), Socket.IO protocol 5, default namespace only.
  *
- * <p>Wiring, next to the other routes of the HTTP server:
- *
- * <pre>{@code
- * LiveConnections live = new LiveConnections();
- * Route routes = concat(
- *     SocketIoRoute.create(live, authenticator, eventHandler, LiveConfig.defaults()),
- *     deliveryApiRoutes);
- * Http.get(system).newServerAt(host, port).bind(routes);
- * // later, when a message is stored for an account:
- * live.push(account, "message", storedEnvelope);
- * }</pre>
+ * <p>A thin transport: which account a socket is and what its events do are the live-session use
+ * case's ({@link dev.dm3relay.node.live.LiveSessions}, behind {@link SocketAuthenticator} and
+ * {@link ClientEventHandler}); pushes arrive through {@link LiveConnections}, which writes frames
+ * with {@link #eventFrame}. Relay wires it beside the API routes, outside their admission limit
+ * (a socket holds its request for its whole life).
  */
 public final class SocketIoRoute {
 
@@ -51,6 +49,14 @@ public final class SocketIoRoute {
       "{\"code\":5,\"message\":\"Unsupported protocol version\"}";
 
   private SocketIoRoute() {}
+
+  /**
+   * The frame of a Socket.IO EVENT with one argument (JSON text) on the default namespace, as an
+   * Engine.IO message: what {@link LiveConnections} pushes to every socket of an account.
+   */
+  public static String eventFrame(String name, String payloadJson) {
+    return EngineIoSession.messageFrame(SocketIoPacket.eventWithJson(name, payloadJson));
+  }
 
   /**
    * @param connections where authenticated sockets are registered, and through which the relay

@@ -1,4 +1,4 @@
-package dev.dm3relay.node.delivery;
+package dev.dm3relay.node.core;
 
 /**
  * Hands a freshly buffered envelope to the receiver's live connections, wherever they are. Best

@@ -1,4 +1,4 @@
-package dev.dm3relay.node;
+package dev.dm3relay.node.core;
 
 /**
  * Marker for every command, reply, event and state that Pekko may serialize (between cluster

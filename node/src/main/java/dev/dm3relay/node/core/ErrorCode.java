@@ -1,4 +1,4 @@
-package dev.dm3relay.node.api;
+package dev.dm3relay.node.core;
 
 /**
  * JSON-RPC and dm3 application error codes (dm3 spec, message transport). Our error bodies carry

@@ -1,4 +1,4 @@
-package dev.dm3relay.node.metrics;
+package dev.dm3relay.node.core;
 
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;

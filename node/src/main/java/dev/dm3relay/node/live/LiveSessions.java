@@ -1,0 +1,86 @@
+package dev.dm3relay.node.live;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dm3relay.node.auth.Sessions;
+import dev.dm3relay.node.core.InFlightLimit;
+import dev.dm3relay.node.submit.SubmitResult;
+import dev.dm3relay.node.submit.SubmitService;
+import dev.dm3relay.protocol.ens.EnsNames;
+import dev.dm3relay.protocol.ens.InvalidNameException;
+import dev.dm3relay.protocol.json.Json;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The live-session use case: which account a socket belongs to (the reference's {@code
+ * checkToken} on the handshake's {@code {"account":{"ensName":…},"token":…}}), and what the
+ * client's events do. {@code submitMessage} runs the same {@link SubmitService} as {@code
+ * dm3_submitMessage}, under the same node-wide {@link InFlightLimit}, and is answered with the
+ * reference's acks.
+ */
+public final class LiveSessions implements SocketAuthenticator, ClientEventHandler {
+
+  private final Sessions sessions;
+  private final SubmitService submissions;
+  private final InFlightLimit inFlight;
+
+  public LiveSessions(Sessions sessions, SubmitService submissions, InFlightLimit inFlight) {
+    this.sessions = sessions;
+    this.submissions = submissions;
+    this.inFlight = inFlight;
+  }
+
+  @Override
+  public CompletionStage<Optional<Authorized>> authenticate(JsonNode auth) {
+    String name = auth.path("account").path("ensName").textValue();
+    String token = auth.path("token").textValue();
+    if (name == null || token == null) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    String normalized;
+    try {
+      normalized = EnsNames.normalize(name);
+    } catch (InvalidNameException e) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    return sessions
+        .authorizeToken(normalized, token)
+        .thenApply(
+            outcome ->
+                outcome instanceof Sessions.Outcome.Granted<Sessions.Session> granted
+                    ? Optional.of(new Authorized(granted.value().account().address(), granted.value().expiresAtSeconds()))
+                    : Optional.empty());
+  }
+
+  /** {@code submitMessage} with {@code {envelop, token?}}; every other event is not ours (no ack). */
+  @Override
+  public CompletionStage<JsonNode> onEvent(String account, String event, JsonNode payload) {
+    if (!event.equals("submitMessage")) {
+      return null;
+    }
+    JsonNode envelope = payload.path("envelop");
+    if (!envelope.isObject()) {
+      return CompletableFuture.completedFuture(ack("error", "invalid schema"));
+    }
+    if (!inFlight.tryAcquire()) {
+      return CompletableFuture.completedFuture(ack("error", "The relay is at capacity, try again in a moment"));
+    }
+    return submissions
+        .submit(envelope.toString())
+        .thenApply(
+            result ->
+                result instanceof SubmitResult.Rejected rejected
+                    ? ack("error", rejected.referenceError())
+                    : ack("response", "success"))
+        .exceptionally(failure -> ack("error", "the relay is unavailable, try again"))
+        .whenComplete((ack, failure) -> inFlight.release());
+  }
+
+  private static JsonNode ack(String field, String value) {
+    ObjectNode ack = Json.newObject();
+    ack.put(field, value);
+    return ack;
+  }
+}

@@ -1,0 +1,47 @@
+package dev.dm3relay.node.submit;
+
+import dev.dm3relay.node.core.ErrorCode;
+
+/** How a submission ended: durably accepted, or refused for a reason that says how to answer. */
+public sealed interface SubmitResult {
+
+  /** Buffered (or found already buffered) in the receiver's mailbox. */
+  record Accepted(String receiverAddress, String storedEnvelopeJson, int sizeBytes, boolean duplicate) implements SubmitResult {}
+
+  record Rejected(Refusal refusal, String message) implements SubmitResult {
+
+    /**
+     * What the reference itself says for it, where dm3 clients read it: {@code "invalid schema"}
+     * (the HTTP body's {@code error} and the socket ack's), else our message.
+     */
+    public String referenceError() {
+      return refusal == Refusal.INVALID_SCHEMA ? "invalid schema" : message;
+    }
+  }
+
+  /** Every way a submission is refused, in pipeline order (§5.1), with its dm3 error code. */
+  enum Refusal {
+    MALFORMED_JSON(ErrorCode.PARSE_ERROR),
+    INVALID_SCHEMA(ErrorCode.INVALID_PARAMS),
+    TOO_LARGE(ErrorCode.TOO_BIG),
+    CANNOT_DECRYPT(ErrorCode.INVALID_INPUT),
+    INVALID_DELIVERY_INFORMATION(ErrorCode.INVALID_INPUT),
+    MESSAGE_HASH_MISMATCH(ErrorCode.INVALID_INPUT),
+    UNRESOLVABLE_RECEIVER(ErrorCode.RESOURCE_NOT_FOUND),
+    UNKNOWN_ACCOUNT(ErrorCode.RESOURCE_NOT_FOUND),
+    SPAM(ErrorCode.SPAM),
+    RECEIVER_KEY_INVALID(ErrorCode.INVALID_INPUT),
+    MAILBOX_FULL(ErrorCode.LIMIT_EXCEEDED),
+    SENDER_SHARE_FULL(ErrorCode.LIMIT_EXCEEDED);
+
+    private final ErrorCode code;
+
+    Refusal(ErrorCode code) {
+      this.code = code;
+    }
+
+    public ErrorCode code() {
+      return code;
+    }
+  }
+}
