@@ -109,30 +109,49 @@ public final class Ethereum {
   }
 
   /**
-   * The checksummed address that signed {@code message} with {@code personal_sign}.
+   * The checksummed address that signed {@code message} with {@code personal_sign}, read exactly
+   * as ethers 5.7.2's {@code verifyMessage} reads a signature (pinned by the vectors in
+   * protocol/src/test/resources/vectors/ethers-signatures.json), so that a profile our relay
+   * accepts is one every dm3 client accepts, and the reverse:
    *
-   * @param signatureHex {@code 0x} + 65 bytes r ‖ s ‖ v, v = 27/28 or 0/1
-   * @throws IllegalArgumentException for a signature that is not 65 bytes of hex, has another v,
-   *     has r or s outside [1, n), or recovers no key
+   * <ul>
+   *   <li>{@code 0x} (lower-case) and an even number of ASCII hex digits, either case;
+   *   <li>65 bytes r ‖ s ‖ v, or 64 bytes r ‖ vs (EIP-2098: the top bit of vs is the parity);
+   *   <li>v = 0 or 1 is a recovery id; any v ≥ 27 gives the parity by v % 2 (27, 29, … even y;
+   *       28, 30, … odd y); 2–26 are refused;
+   *   <li>no range checks on r and s, as elliptic's {@code recoverPubKey} does none: R's x is r mod
+   *       p, and r⁻¹ and s are taken mod n. So a high s recovers (with the other parity), s = 0 or
+   *       n recovers some other address, and only an r with no curve point or r ≡ 0 mod n fails.
+   * </ul>
+   *
+   * @throws IllegalArgumentException for a signature ethers refuses
    */
   public static String recoverPersonalSigner(String message, String signatureHex) {
     if (signatureHex == null) {
       throw new IllegalArgumentException("signature is missing");
     }
+    if (!isEthersHex(signatureHex)) {
+      throw new IllegalArgumentException("signature is not 0x-prefixed hex of whole bytes");
+    }
     byte[] signature = Hex.decode(signatureHex);
-    if (signature.length != 65) {
-      throw new IllegalArgumentException("signature must be 65 bytes, not " + signature.length);
+    int v;
+    if (signature.length == 64) {
+      v = 27 + ((signature[32] & 0xff) >> 7);
+      signature[32] &= 0x7f;
+    } else if (signature.length == 65) {
+      v = signature[64] & 0xff;
+    } else {
+      throw new IllegalArgumentException("signature must be 65 bytes (or 64, EIP-2098), not " + signature.length);
     }
-    int v = signature[64] & 0xff;
-    int recoveryId = v >= 27 ? v - 27 : v;
-    if (recoveryId != 0 && recoveryId != 1) {
-      throw new IllegalArgumentException("signature v must be 27, 28, 0 or 1, not " + v);
+    if (v < 27) {
+      if (v != 0 && v != 1) {
+        throw new IllegalArgumentException("signature v must be 0, 1, or 27 or more, not " + v);
+      }
+      v += 27;
     }
+    int recoveryId = 1 - (v % 2);
     BigInteger r = new BigInteger(1, Arrays.copyOfRange(signature, 0, 32));
     BigInteger s = new BigInteger(1, Arrays.copyOfRange(signature, 32, 64));
-    if (r.signum() == 0 || r.compareTo(N) >= 0 || s.signum() == 0 || s.compareTo(N) >= 0) {
-      throw new IllegalArgumentException("signature r or s is out of range");
-    }
     ECPoint publicKey = recover(eip191Hash(message), r, s, recoveryId);
     if (publicKey == null) {
       throw new IllegalArgumentException("signature recovers no public key");
@@ -140,14 +159,29 @@ public final class Ethereum {
     return addressOf(publicKey);
   }
 
-  /** SEC 1 §4.1.6: Q = r⁻¹(sR − eG), with R the curve point whose x is r (+ n) and parity recoveryId. */
-  private static ECPoint recover(byte[] hash, BigInteger r, BigInteger s, int recoveryId) {
-    BigInteger x = r.add(N.multiply(BigInteger.valueOf(recoveryId / 2)));
-    if (x.compareTo(CURVE.getCurve().getField().getCharacteristic()) >= 0) {
-      return null;
+  /** ethers' {@code isHexString} with whole bytes: {@code 0x} and an even number of ASCII hex digits. */
+  private static boolean isEthersHex(String text) {
+    if (!text.startsWith("0x") || text.length() % 2 != 0) {
+      return false;
     }
+    for (int i = 2; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * SEC 1 §4.1.6, Q = r⁻¹(sR − eG), with elliptic's arithmetic: R is the point whose x is r mod p
+   * with parity recoveryId, r⁻¹ is taken mod n; null when there is no such point, r ≡ 0 mod n, or
+   * Q is the point at infinity.
+   */
+  private static ECPoint recover(byte[] hash, BigInteger r, BigInteger s, int recoveryId) {
+    BigInteger x = r.mod(CURVE.getCurve().getField().getCharacteristic());
     byte[] compressed = new byte[33];
-    compressed[0] = (byte) ((recoveryId & 1) == 0 ? 0x02 : 0x03);
+    compressed[0] = (byte) (recoveryId == 0 ? 0x02 : 0x03);
     System.arraycopy(unsigned32(x), 0, compressed, 1, 32);
     ECPoint bigR;
     try {
@@ -155,10 +189,13 @@ public final class Ethereum {
     } catch (IllegalArgumentException notOnCurve) {
       return null;
     }
+    if (r.mod(N).signum() == 0) {
+      return null;
+    }
     BigInteger e = new BigInteger(1, hash);
     BigInteger rInverse = r.modInverse(N);
     BigInteger u1 = e.negate().mod(N).multiply(rInverse).mod(N);
-    BigInteger u2 = s.multiply(rInverse).mod(N);
+    BigInteger u2 = s.mod(N).multiply(rInverse).mod(N);
     ECPoint q = ECAlgorithms.sumOfTwoMultiplies(CURVE.getG(), u1, bigR, u2).normalize();
     return q.isInfinity() ? null : q;
   }

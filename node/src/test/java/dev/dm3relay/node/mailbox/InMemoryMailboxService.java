@@ -1,0 +1,129 @@
+package dev.dm3relay.node.mailbox;
+
+import dev.dm3relay.node.core.Account;
+import dev.dm3relay.protocol.json.Json;
+import dev.dm3relay.protocol.model.SignedUserProfile;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.pekko.Done;
+import org.apache.pekko.stream.javadsl.Source;
+
+/**
+ * The mailboxes as the use cases see them, in memory: accounts, buffered envelopes keyed by sender
+ * and hash (duplicates are duplicates), a message quota, and what was asked of it. For the fast
+ * tier of use-case tests; the entity itself is tested in MailboxTest and on Cassandra.
+ */
+public final class InMemoryMailboxService implements MailboxService {
+
+  private final int maxMessages;
+  private final Map<String, SignedUserProfile> profiles = new ConcurrentHashMap<>();
+  private final Map<String, String> spamRules = new ConcurrentHashMap<>();
+  private final Map<String, LinkedHashMap<String, BufferedEnvelope>> envelopes = new ConcurrentHashMap<>();
+  /** Every acknowledge call, as it reached the mailboxes. */
+  public final List<List<Ack>> acknowledged = new ArrayList<>();
+  /** The conversation ids listed, in order. */
+  public final List<String> conversationsListed = new ArrayList<>();
+
+  public InMemoryMailboxService(int maxMessages) {
+    this.maxMessages = maxMessages;
+  }
+
+  public InMemoryMailboxService() {
+    this(10_000);
+  }
+
+  private static <T> CompletionStage<T> done(T value) {
+    return CompletableFuture.completedFuture(value);
+  }
+
+  @Override
+  public CompletionStage<Optional<Account>> account(String address) {
+    SignedUserProfile profile = profiles.get(address);
+    return done(profile == null ? Optional.empty() : Optional.of(new Account(address, profile, spamRules.get(address))));
+  }
+
+  @Override
+  public synchronized CompletionStage<Mailbox.RegistrationOutcome> registerProfile(
+      String address, SignedUserProfile profile, Mailbox.Replace replace, SignedUserProfile expectedCurrent) {
+    SignedUserProfile current = profiles.get(address);
+    if (current != null && current.canonical().equals(profile.canonical())) {
+      return done(Mailbox.RegistrationOutcome.UNCHANGED);
+    }
+    boolean allowed =
+        current == null
+            || replace == Mailbox.Replace.ALWAYS
+            || (replace == Mailbox.Replace.IF_CURRENT && current.canonical().equals(expectedCurrent.canonical()));
+    if (!allowed) {
+      return done(Mailbox.RegistrationOutcome.CONFLICT);
+    }
+    profiles.put(address, SignedUserProfile.fromJson(Json.parse(profile.canonical())));
+    return done(Mailbox.RegistrationOutcome.REGISTERED);
+  }
+
+  @Override
+  public CompletionStage<Done> setSpamFilterRules(String address, String spamFilterRulesJson) {
+    if (spamFilterRulesJson == null) {
+      spamRules.remove(address);
+    } else {
+      spamRules.put(address, spamFilterRulesJson);
+    }
+    return done(Done.getInstance());
+  }
+
+  @Override
+  public synchronized CompletionStage<BufferOutcome> buffer(String address, BufferedEnvelope envelope) {
+    LinkedHashMap<String, BufferedEnvelope> box = envelopes.computeIfAbsent(address, a -> new LinkedHashMap<>());
+    String key = envelope.senderName() + "\n" + envelope.ackHash();
+    if (box.containsKey(key)) {
+      return done(BufferOutcome.ALREADY_STORED);
+    }
+    if (box.size() >= maxMessages) {
+      return done(BufferOutcome.MAILBOX_FULL);
+    }
+    box.put(key, envelope);
+    return done(BufferOutcome.STORED);
+  }
+
+  @Override
+  public synchronized CompletionStage<Listing> incoming(String address) {
+    return done(new Listing.Streaming(Source.from(jsonOf(address, null))));
+  }
+
+  @Override
+  public synchronized CompletionStage<Listing> conversation(String address, String conversationId) {
+    conversationsListed.add(conversationId);
+    return done(new Listing.Streaming(Source.from(jsonOf(address, conversationId))));
+  }
+
+  private List<String> jsonOf(String address, String conversationId) {
+    List<String> out = new ArrayList<>();
+    envelopes.getOrDefault(address, new LinkedHashMap<>()).values().stream()
+        .filter(e -> conversationId == null || Mailbox.conversationId(address, e.senderName()).equals(conversationId))
+        .forEach(e -> out.add(e.json()));
+    return out;
+  }
+
+  @Override
+  public synchronized CompletionStage<Integer> acknowledge(String address, List<Ack> acks) {
+    acknowledged.add(List.copyOf(acks));
+    LinkedHashMap<String, BufferedEnvelope> box = envelopes.getOrDefault(address, new LinkedHashMap<>());
+    int removed = 0;
+    for (Ack ack : acks) {
+      if (box.remove(ack.senderName() + "\n" + ack.messageHash()) != null) {
+        removed++;
+      }
+    }
+    return done(removed);
+  }
+
+  /** The envelopes buffered for {@code address}, in store order. */
+  public synchronized List<BufferedEnvelope> buffered(String address) {
+    return List.copyOf(envelopes.getOrDefault(address, new LinkedHashMap<>()).values());
+  }
+}

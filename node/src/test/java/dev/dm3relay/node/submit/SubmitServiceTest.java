@@ -1,0 +1,167 @@
+package dev.dm3relay.node.submit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dm3relay.node.FakeNames;
+import dev.dm3relay.node.core.DeliveryMetrics;
+import dev.dm3relay.node.core.ErrorCode;
+import dev.dm3relay.node.core.SpamFilter;
+import dev.dm3relay.node.mailbox.InMemoryMailboxService;
+import dev.dm3relay.node.mailbox.Mailbox;
+import dev.dm3relay.protocol.crypto.EphemeralKeyPool;
+import dev.dm3relay.protocol.delivery.DeliveryService;
+import dev.dm3relay.protocol.delivery.DeliveryServiceIdentity;
+import dev.dm3relay.protocol.sender.EnvelopeBuilder;
+import dev.dm3relay.protocol.sender.WalletUser;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The submit use case on in-memory ports: every outcome, what is pushed and what is counted. */
+class SubmitServiceTest {
+
+  private static final DeliveryServiceIdentity IDENTITY = DeliveryServiceIdentity.generate(new SecureRandom());
+
+  private final InMemoryMailboxService mailboxes = new InMemoryMailboxService(2);
+  private final FakeNames names = new FakeNames(false);
+  private final List<String> pushed = new ArrayList<>();
+  private final AtomicInteger counted = new AtomicInteger();
+  private final AtomicBoolean storageUp = new AtomicBoolean(true);
+  private final AtomicBoolean spamRefuses = new AtomicBoolean();
+  private EphemeralKeyPool keys;
+  private SubmitService submit;
+
+  private final WalletUser alice = WalletUser.create();
+  private final WalletUser bob = WalletUser.create();
+
+  @BeforeEach
+  void wire() {
+    keys = new EphemeralKeyPool(8);
+    DeliveryMetrics metrics =
+        new DeliveryMetrics() {
+          @Override
+          public void submitted(int sizeBytes) {
+            counted.incrementAndGet();
+          }
+
+          @Override
+          public CompletionStage<Optional<String>> csv(long nowMs) {
+            return CompletableFuture.completedFuture(Optional.empty());
+          }
+        };
+    SpamFilter spam = (receiver, routing) -> CompletableFuture.completedFuture(!spamRefuses.get());
+    submit =
+        new SubmitService(
+            new DeliveryService(IDENTITY, keys),
+            () -> 100_000,
+            names,
+            mailboxes,
+            spam,
+            (address, json) -> pushed.add(address),
+            storageUp::get,
+            metrics,
+            Clock.systemUTC());
+    mailboxes.registerProfile(bob.address(), bob.profile(), Mailbox.Replace.NEVER, null);
+  }
+
+  @AfterEach
+  void close() {
+    keys.close();
+  }
+
+  private String envelope(WalletUser from, WalletUser to, String text) {
+    return EnvelopeBuilder.textMessage(
+            from.name(), to.name(), text, System.currentTimeMillis(), from.keys().signing(),
+            to.keys().encryption().publicKey(), IDENTITY.encryption().publicKey())
+        .canonical();
+  }
+
+  private SubmitResult run(String envelopeJson) throws Exception {
+    return submit.submit(envelopeJson).toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private SubmitResult.Refusal refusal(String envelopeJson) throws Exception {
+    return assertInstanceOf(SubmitResult.Rejected.class, run(envelopeJson)).refusal();
+  }
+
+  @Test
+  void anAcceptedEnvelopeIsBufferedPushedAndCountedOnce() throws Exception {
+    String envelope = envelope(alice, bob, "hello");
+    SubmitResult.Accepted first = assertInstanceOf(SubmitResult.Accepted.class, run(envelope));
+    assertEquals(bob.address(), first.receiverAddress());
+    assertTrue(first.storedEnvelopeJson().contains("\"postmark\""), "stamped with a postmark");
+    assertEquals(1, mailboxes.buffered(bob.address()).size());
+    assertEquals(List.of(bob.address()), pushed);
+    assertEquals(1, counted.get());
+
+    SubmitResult.Accepted again = assertInstanceOf(SubmitResult.Accepted.class, run(envelope));
+    assertTrue(again.duplicate());
+    assertEquals(1, mailboxes.buffered(bob.address()).size(), "a resubmit adds nothing");
+    assertEquals(1, pushed.size(), "a duplicate is not pushed again");
+    assertEquals(1, counted.get(), "nor counted again");
+  }
+
+  @Test
+  void everyRefusalCarriesItsCodeAndCostsNothing() throws Exception {
+    assertEquals(SubmitResult.Refusal.MALFORMED_JSON, refusal("{not json"));
+    assertEquals(SubmitResult.Refusal.INVALID_SCHEMA, refusal("{\"message\":1}"));
+    assertEquals(SubmitResult.Refusal.TOO_LARGE, refusal(envelope(alice, bob, "x".repeat(120_000))));
+    assertEquals(SubmitResult.Refusal.UNKNOWN_ACCOUNT, refusal(envelope(alice, WalletUser.create(), "to nobody here")));
+
+    WalletUser carol = WalletUser.create();
+    // a name this chainless relay cannot resolve
+    String unresolvable =
+        EnvelopeBuilder.textMessage(
+                alice.name(), "carol.eth", "hi", System.currentTimeMillis(), alice.keys().signing(),
+                carol.keys().encryption().publicKey(), IDENTITY.encryption().publicKey())
+            .canonical();
+    SubmitResult.Rejected noName = assertInstanceOf(SubmitResult.Rejected.class, run(unresolvable));
+    assertEquals(SubmitResult.Refusal.UNRESOLVABLE_RECEIVER, noName.refusal());
+    assertTrue(noName.message().contains("no Ethereum RPC"), "a chainless relay says why: " + noName.message());
+
+    spamRefuses.set(true);
+    SubmitResult.Rejected spam = assertInstanceOf(SubmitResult.Rejected.class, run(envelope(alice, bob, "spam")));
+    assertEquals(SubmitResult.Refusal.SPAM, spam.refusal());
+    assertEquals(ErrorCode.SPAM, spam.refusal().code());
+    spamRefuses.set(false);
+
+    assertEquals(0, pushed.size());
+    assertEquals(0, counted.get());
+    assertEquals(0, mailboxes.buffered(bob.address()).size());
+
+    run(envelope(alice, bob, "one"));
+    run(envelope(WalletUser.create(), bob, "two"));
+    SubmitResult.Rejected full = assertInstanceOf(SubmitResult.Rejected.class, run(envelope(alice, bob, "three")));
+    assertEquals(SubmitResult.Refusal.MAILBOX_FULL, full.refusal());
+    assertEquals(ErrorCode.LIMIT_EXCEEDED, full.refusal().code());
+    assertEquals(2, counted.get());
+  }
+
+  @Test
+  void theReferenceSaysInvalidSchemaWhereItDoes() {
+    assertEquals("invalid schema", new SubmitResult.Rejected(SubmitResult.Refusal.INVALID_SCHEMA, "field x").referenceError());
+    assertEquals("mailbox full", new SubmitResult.Rejected(SubmitResult.Refusal.MAILBOX_FULL, "mailbox full").referenceError());
+  }
+
+  @Test
+  void whileStorageIsDownNothingIsAttempted() {
+    storageUp.set(false);
+    ExecutionException failure = assertThrows(ExecutionException.class, () -> run(envelope(alice, bob, "hi")));
+    assertInstanceOf(SubmitService.StorageUnavailableException.class, failure.getCause());
+    assertEquals(0, mailboxes.buffered(bob.address()).size());
+  }
+}
