@@ -155,6 +155,62 @@ def machine():
     return f"{cores} × {model}, {mem_kb / 1024 / 1024:.0f} GiB"
 
 
+def read_scrape(path):
+    """Samples of a Prometheus text scrape: {(name, frozenset(labels)): value}."""
+    samples = {}
+    if not path or not Path(path).exists():
+        return samples
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        m = re.match(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})?\s+(\S+)', line)
+        if not m:
+            continue
+        labels = frozenset(re.findall(r'([a-zA-Z_]+)="((?:[^"\\]|\\.)*)"', m.group(3) or ""))
+        try:
+            samples[(m.group(1), labels)] = float(m.group(4))
+        except ValueError:
+            pass
+    return samples
+
+
+def relay_view(m0, m1):
+    """What the relay itself counted in the measured phase: submits by outcome, its own p50/p99
+    (from the histogram's buckets), and requests rejected before any work."""
+    a, b = read_scrape(m0), read_scrape(m1)
+    if not a or not b:
+        return None
+    def delta(name, match):
+        return sum(v - a.get(k, 0.0) for k, v in b.items() if k[0] == name and match(dict(k[1])))
+    accepted = delta("dm3_relay_submits_total", lambda l: l.get("outcome") == "accepted")
+    duplicate = delta("dm3_relay_submits_total", lambda l: l.get("outcome") == "duplicate")
+    refused = delta("dm3_relay_submits_total", lambda l: l.get("outcome") == "refused")
+    unavailable = delta("dm3_relay_submits_total", lambda l: l.get("outcome") == "unavailable")
+    buckets = {}
+    for k, v in b.items():
+        if k[0] == "dm3_relay_submit_duration_seconds_bucket":
+            l = dict(k[1])
+            le = float("inf") if l["le"] == "+Inf" else float(l["le"])
+            buckets[le] = buckets.get(le, 0.0) + v - a.get(k, 0.0)
+    def quantile(q):
+        edges = sorted(buckets)
+        total = buckets.get(float("inf"), 0.0)
+        if total <= 0:
+            return None
+        prev_le, prev_n = 0.0, 0.0
+        for le in edges:
+            n = buckets[le]
+            if n >= q * total:
+                if le == float("inf"):
+                    return prev_le * 1000
+                return (prev_le + (le - prev_le) * ((q * total - prev_n) / max(n - prev_n, 1e-9))) * 1000
+            prev_le, prev_n = le, n
+        return None
+    rejects = {dict(k[1]).get("reason"): v - a.get(k, 0.0) for k, v in b.items() if k[0] == "dm3_relay_requests_rejected_total"}
+    return {"accepted": accepted, "duplicate": duplicate, "refused": refused, "unavailable": unavailable,
+            "p50": quantile(0.5), "p99": quantile(0.99), "rejects": rejects}
+
+
 def fmt(v, digits=0, suffix=""):
     if v is None:
         return "n/a"
@@ -169,7 +225,8 @@ def load_json(path):
 def main():
     ap = argparse.ArgumentParser()
     for a in ["scenario", "out", "samples", "report-dir", "rate", "duration", "target", "commit", "stamp",
-              "loadavg", "status", "command", "note", "results", "write", "threads", "gc-log", "relay-state"]:
+              "loadavg", "status", "command", "note", "results", "write", "threads", "gc-log", "relay-state",
+              "metrics0", "metrics1"]:
         ap.add_argument("--" + a, default="")
     a = ap.parse_args()
     duration = float(a.duration)
@@ -275,6 +332,12 @@ def main():
     gc = gc_pauses(a.gc_log, a.samples) if sc != "raw" else None
     if gc and gc[0]:
         notes.append(f"relay GC: {gc[0]} pauses, {gc[1]:.0f} ms in all, longest {gc[2]:.0f} ms")
+    own = relay_view(a.metrics0, a.metrics1) if sc != "raw" else None
+    if own:
+        rejects = ", ".join(f"{r} {int(n)}" for r, n in sorted(own["rejects"].items()))
+        notes.append(
+            f"relay's /metrics: {int(own['accepted'])} accepted, {int(own['duplicate'])} duplicates, {int(own['refused'])} refused, "
+            f"{int(own['unavailable'])} unavailable; submit p50/p99 {fmt(own['p50'], 1)}/{fmt(own['p99'], 1)} ms; rejected {rejects or 'none'}")
     if a.note:
         notes.append(a.note)
 

@@ -355,6 +355,26 @@ class ChartSemanticsTest {
   }
 
   @Test
+  void operationsComeFromTheirValues() {
+    Chart.Rendered defaults = Chart.render("existing-secrets");
+    assertEquals("json", defaults.configMap().get("LOG_FORMAT"), "log collectors get one object per line");
+    assertEquals("true", defaults.configMap().get("ACCESS_LOG"));
+    assertFalse(defaults.env().containsKey("ADMIN_TOKEN"), "no admin API unless a Secret is named");
+    assertTrue(defaults.ofKind("PrometheusRule").isEmpty());
+
+    Chart.Rendered r = Chart.render("five-replicas-ingress-monitor");
+    JsonNode token = r.env().get("ADMIN_TOKEN");
+    assertEquals("dm3-relay-admin", token.at("/valueFrom/secretKeyRef/name").asText());
+    assertEquals("admin-token", token.at("/valueFrom/secretKeyRef/key").asText());
+    ObjectNode rule = r.one("PrometheusRule");
+    assertEquals("prometheus", rule.at("/metadata/labels/release").asText());
+    List<String> alerts = new ArrayList<>();
+    rule.at("/spec/groups/0/rules").forEach(a -> alerts.add(a.path("alert").asText()));
+    assertEquals(List.of("Dm3RelaySubmitErrors", "Dm3RelaySubmitLatency", "Dm3RelayUnreachableMembers", "Dm3RelayAdmissionRejects"), alerts);
+    assertTrue(rule.at("/spec/groups/0/rules/1/expr").asText().contains("> 0.5"), "the p99 threshold from values");
+  }
+
+  @Test
   void notesTellHowToPublishTheProfile() {
     String notes = Chart.renderNotes(List.of(Chart.valueSet("five-replicas-ingress-monitor")), Map.of());
     assertTrue(notes.contains("curl -s https://relay.example.org/delivery-service-profile"), notes);

@@ -88,7 +88,7 @@ class RenderedObjectsValidTest {
         renderAndValidate("five-replicas-ingress-monitor").stream()
             .map(KubernetesSchemas.Verdict::kind)
             .collect(Collectors.toSet());
-    assertTrue(kinds.containsAll(Set.of("Ingress", "ServiceMonitor", "PodDisruptionBudget")), kinds::toString);
+    assertTrue(kinds.containsAll(Set.of("Ingress", "ServiceMonitor", "PrometheusRule", "PodDisruptionBudget")), kinds::toString);
     Set<String> secrets =
         renderAndValidate("chart-managed-secrets").stream()
             .filter(v -> v.kind().equals("Secret"))

@@ -39,6 +39,12 @@ public final class Main {
     if (args.length > 0) {
       System.exit(OpsCommands.run(args));
     }
+    String format = System.getenv().getOrDefault("LOG_FORMAT", "text");
+    if (!format.equals("text") && !format.equals("json")) {
+      // logback.xml picks its appender by this name: any other would silently log nothing
+      System.err.println("LOG_FORMAT must be text or json, not " + format);
+      System.exit(2);
+    }
     Logger log = LoggerFactory.getLogger(Main.class);
     log.info("dm3-relay {} starting", version());
     Relay relay;

@@ -3,6 +3,17 @@ package dev.dm3relay.node;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.dm3relay.node.admin.AdminSettings;
+import dev.dm3relay.node.admin.Administration;
+import dev.dm3relay.node.blocklist.BlockedSenders;
+import dev.dm3relay.node.cluster.ClusterMeters;
+import dev.dm3relay.node.cluster.ClusterStatus;
+import dev.dm3relay.node.management.OperatorConsole;
+import dev.dm3relay.node.mailbox.Mailbox;
+import dev.dm3relay.node.metrics.RelayMetrics;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.dm3relay.node.api.ApiSettings;
 import dev.dm3relay.node.api.RelayApi;
 import dev.dm3relay.node.auth.CassandraChallengeLedger;
@@ -20,7 +31,6 @@ import dev.dm3relay.node.core.SpamFilter;
 import dev.dm3relay.node.submit.SubmitService;
 import dev.dm3relay.node.ens.EnsConfig;
 import dev.dm3relay.node.ens.NameResolvers;
-import dev.dm3relay.node.ens.SpamRules;
 import dev.dm3relay.node.core.NameResolver;
 import dev.dm3relay.node.socketio.LiveConfig;
 import dev.dm3relay.node.live.LiveConnections;
@@ -76,6 +86,7 @@ public final class Relay implements AutoCloseable {
   private final EphemeralKeyPool ephemeralKeys;
   private final LiveConnections live;
   private final NameResolver names;
+  private final int managementPort;
 
   private Relay(
       CassandraStorage storage,
@@ -86,7 +97,8 @@ public final class Relay implements AutoCloseable {
       CassandraDeliveryMetrics metrics,
       EphemeralKeyPool ephemeralKeys,
       LiveConnections live,
-      NameResolver names) {
+      NameResolver names,
+      int managementPort) {
     this.storage = storage;
     this.system = system;
     this.binding = binding;
@@ -96,6 +108,7 @@ public final class Relay implements AutoCloseable {
     this.ephemeralKeys = ephemeralKeys;
     this.live = live;
     this.names = names;
+    this.managementPort = managementPort;
   }
 
   /** Starts a relay node and returns once its HTTP port is bound. */
@@ -141,8 +154,10 @@ public final class Relay implements AutoCloseable {
   private static Relay wire(
       Config config, ApiSettings settings, DeliveryServiceIdentity identity, CassandraStorage storage, ActorSystem<Void> system) {
     int managementPort = ClusterFormation.start(system, config);
-    String keyspace = storage.settings().keyspace();
-    Duration startTimeout = Duration.ofSeconds(60);
+    MeterRegistry registry = RelayMetrics.get(system).registry();
+    CassandraSettings cassandra = storage.settings();
+    String keyspace = cassandra.keyspace();
+    Duration startTimeout = cassandra.sessionStartTimeout();
     CqlSession session =
         join(
             CassandraSessionRegistry.get(system)
@@ -150,30 +165,31 @@ public final class Relay implements AutoCloseable {
                 .underlying(),
             startTimeout);
     CassandraProbe probe = CassandraProbe.get(system);
-    probe.start(system, session, Duration.ofSeconds(1));
+    probe.start(system, session, cassandra.probeInterval());
     CassandraEnvelopeBodies bodies = new CassandraEnvelopeBodies(session, keyspace);
     Clock clock = Clock.systemUTC();
-    Mailboxes mailboxes = Mailboxes.init(system, MailboxSettings.from(config), bodies, clock);
+    MailboxSettings mailboxSettings = MailboxSettings.from(config);
+    Mailboxes mailboxes = Mailboxes.init(system, mailboxSettings, bodies, clock, registry);
     MailboxService mailboxService = new ShardedMailboxService(mailboxes, ListingSettings.from(config), system);
+    ClusterMeters.bind(system, registry, Mailbox.ENTITY_TYPE_KEY, "dm3.relay.mailboxes.active", Duration.ofSeconds(10));
+    AdminSettings adminSettings = AdminSettings.from(config);
+    BlockedSenders blocked = BlockedSenders.start(system, mailboxSettings.askTimeout(), adminSettings.blocklistRefresh());
 
-    EphemeralKeyPool ephemeralKeys = new EphemeralKeyPool(4096);
+    EphemeralKeyPool ephemeralKeys = new EphemeralKeyPool(settings.postmarkKeysAhead());
     DeliveryService deliveryService = new DeliveryService(identity, ephemeralKeys);
     EnsConfig ensConfig = EnsConfig.from(config);
-    NameResolver names = NameResolvers.from(config);
-    SpamFilter spamFilter =
-        NameResolvers.spamFilter(
-            names,
-            account ->
-                account.spamFilterRulesJson() == null
-                    ? Optional.empty()
-                    : Optional.of(SpamRules.fromJson(Json.parse(account.spamFilterRulesJson()))));
+    NameResolver names = NameResolvers.from(config, registry);
+    SpamFilter spamFilter = NameResolvers.spamFilter(names);
     // Pushes go through cluster pub-sub: the receiver's socket may be on another node.
     // A socket carries submitMessage only: its largest message is a submit's largest body.
     LiveConfig liveConfig = LiveConfig.from(config, (int) Math.min(Integer.MAX_VALUE, settings.bodyLimit()));
     LiveBridge bridge = LiveBridge.create(system);
     LiveConnections live =
         new LiveConnections(bridge, liveConfig.maxSocketsPerAccount(), liveConfig.maxQueuedBytesPerNode(), SocketIoRoute::eventFrame);
-    bridge.start(system, live);
+    bridge.start(system, live, registry);
+    Gauge.builder("dm3.relay.live.sockets", live, LiveConnections::connectionCount)
+        .description("Authenticated Socket.IO connections on this node")
+        .register(registry);
     MetricsSettings metricsSettings = MetricsSettings.from(config);
     CassandraDeliveryMetrics metrics =
         new CassandraDeliveryMetrics(
@@ -183,21 +199,30 @@ public final class Relay implements AutoCloseable {
 
     SubmitService submissions =
         new SubmitService(
-            deliveryService, settings::sizeLimit, names, mailboxService, spamFilter, bridge, probe::reachable, metrics, clock);
+            deliveryService, settings::sizeLimit, names, mailboxService, spamFilter, bridge, probe::reachable, metrics, blocked,
+            registry, clock);
     Sessions sessions =
-        new Sessions(identity.jwt(), names, mailboxService, new CassandraChallengeLedger(session, keyspace), clock);
+        new Sessions(identity.jwt(), names, mailboxService, new CassandraChallengeLedger(session, keyspace), clock, registry);
     ProfileRegistrations registrations =
         new ProfileRegistrations(names, mailboxService, sessions, PublishedProfiles.of(names, ensConfig));
-    Inbox inbox = new Inbox(mailboxService);
+    Inbox inbox = new Inbox(mailboxService, registry);
     // one limit for the node: a socket's submits are admitted like /rpc's
     InFlightLimit inFlight = new InFlightLimit(settings.maxInFlight());
+    FunctionCounter.builder("dm3.relay.requests.rejected", inFlight, InFlightLimit::refused)
+        .description("Requests refused before any work: at the node's in-flight limit, or answered by the request timeout")
+        .tag("reason", "admission")
+        .register(registry);
     LiveSessions liveSessions = new LiveSessions(sessions, submissions, inFlight);
+    OperatorConsole.get(system)
+        .install(
+            new Administration(names, mailboxService, blocked, new ClusterStatus(system, Mailbox.ENTITY_TYPE_KEY, mailboxSettings.askTimeout())),
+            adminSettings);
 
     var socketRoute = SocketIoRoute.create(live, liveSessions, liveSessions, liveConfig);
     RelayApi api =
         new RelayApi(
             settings, identity, submissions, sessions, registrations, inbox, new SpamRuleSettings(mailboxService, names.resolvesChainNames()), metrics,
-            inFlight, clock, socketRoute);
+            inFlight, registry, clock, socketRoute);
     HttpServer.Binding binding =
         join(
             HttpServer.bind(
@@ -206,7 +231,7 @@ public final class Relay implements AutoCloseable {
                 settings.port(),
                 api.routes(),
                 new HttpServer.Limits(settings.requestReadTimeout(), liveConfig.maxPayloadBytes()),
-                Duration.ofSeconds(10)),
+                settings.drainTimeout()),
             startTimeout);
     HttpReadinessCheck.Serving serving = HttpReadinessCheck.ID.get(Adapter.toClassic(system));
     serving.set(true);
@@ -220,18 +245,24 @@ public final class Relay implements AutoCloseable {
               return CompletableFuture.completedFuture(Done.getInstance());
             });
     log.info(
-        "dm3-relay {} serving {} on {} (management port {}, crypto {}, delivery service signing key {})",
+        "dm3-relay {} serving {} on {} (management port {}: /metrics{}, crypto {}, delivery service signing key {})",
         Main.version(),
         settings.publicUrl(),
         binding.localAddress(),
         managementPort,
+        adminSettings.token().isPresent() ? ", /admin" : "",
         dev.dm3relay.protocol.crypto.CryptoPrimitives.active().name(),
         identity.signingPublicKeyBase64());
-    return new Relay(storage, system, binding, identity, settings, metrics, ephemeralKeys, live, names);
+    return new Relay(storage, system, binding, identity, settings, metrics, ephemeralKeys, live, names, managementPort);
   }
 
   public int port() {
     return binding.localAddress().getPort();
+  }
+
+  /** Where Pekko Management listens: health checks, {@code /metrics}, {@code /admin}. */
+  public String managementUrl() {
+    return "http://127.0.0.1:" + managementPort;
   }
 
   public String baseUrl() {

@@ -2,6 +2,7 @@ package dev.dm3relay.node;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigValueFactory;
 import java.util.Map;
@@ -20,14 +21,22 @@ public final class RelayConfig {
    * without setting it for the whole JVM.
    */
   public static Config load(Config overrides, Map<String, String> environment) {
+    Config unresolved =
+        overrides
+            .withFallback(ConfigFactory.defaultOverrides())
+            .withFallback(ConfigFactory.parseResources("application.conf"))
+            .withFallback(ConfigFactory.defaultReferenceUnresolved());
     // keys, not paths: a variable's name is one key whatever characters it has
     Config env = ConfigValueFactory.fromMap(Map.copyOf(environment), "environment").toConfig();
-    return overrides
-        .withFallback(ConfigFactory.defaultOverrides())
-        .withFallback(ConfigFactory.parseResources("application.conf"))
-        .withFallback(ConfigFactory.defaultReferenceUnresolved())
-        .withFallback(env)
-        .resolve(ConfigResolveOptions.noSystem());
+    ConfigObject resolved = unresolved.withFallback(env).resolve(ConfigResolveOptions.noSystem()).root();
+    // The variables were there to fill ${?VAR}; the rest of the environment (keys, passwords of
+    // other programs) has no business in the configuration the actor system carries around.
+    for (String name : environment.keySet()) {
+      if (!unresolved.root().containsKey(name)) {
+        resolved = resolved.withoutKey(name);
+      }
+    }
+    return resolved.toConfig();
   }
 
   /** {@link #load(Config, Map)} with this process's environment. */

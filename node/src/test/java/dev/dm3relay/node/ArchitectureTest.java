@@ -82,7 +82,7 @@ class ArchitectureTest {
   void theCoreIsALeafAndUseCasesDoNotReachIntoTransports() {
     Map<String, Set<String>> graph = packageGraph();
     assertEquals(Set.of(), graph.getOrDefault(ROOT + ".core", Set.of()), "core depends on nothing of ours");
-    Set<String> transports = Set.of(ROOT + ".api", ROOT + ".socketio", ROOT + ".http");
+    Set<String> transports = Set.of(ROOT + ".api", ROOT + ".socketio", ROOT + ".http", ROOT + ".management");
     Map<String, Set<String>> backwards = new HashMap<>();
     graph.forEach(
         (from, to) -> {

@@ -46,6 +46,7 @@ class ClusterFailureTest {
   private static final int NODES = 3;
   private static final int SHARDS = 1000; // pekko.cluster.sharding.number-of-shards default
   private static final List<RelayProcess> nodes = new ArrayList<>();
+  private static final String ADMIN_TOKEN = "cluster-test-admin-token-0123456789";
   private static DeliveryServiceIdentity identity;
 
   @BeforeAll
@@ -74,6 +75,7 @@ class ClusterFailureTest {
       env.put("REQUIRED_CONTACT_POINT_NR", String.valueOf(NODES));
       env.put("SBR_STABLE_AFTER", "5s");
       env.put("PEKKO_LOGLEVEL", "INFO");
+      env.put("ADMIN_TOKEN", ADMIN_TOKEN);
       nodes.add(new RelayProcess("node" + (i + 1), env, dir));
     }
     nodes.forEach(RelayProcess::start);
@@ -339,5 +341,41 @@ class ClusterFailureTest {
       out.append(String.format("[+%d..+%d ms: %d %s] ", windowStart - origin, windowEnd - origin, count, statuses));
     }
     return out.length() == 0 ? "none" : out.toString().trim();
+  }
+
+  @Test
+  @Order(4)
+  void aSenderBlockedOnOneNodeIsRefusedOnEveryNodeWithinSeconds() throws Exception {
+    WalletUser spammer = WalletUser.create();
+    WalletUser receiver = WalletUser.create();
+    assertEquals(200, TestClient.register(nodes.get(0).baseUrl(), receiver).statusCode());
+    byte[] key = identity.encryption().publicKey();
+    assertEquals(200, TestClient.send(nodes.get(2).baseUrl(), "POST", "/rpc", TestClient.envelope(spammer, receiver, key, "before").requestBody(), null).statusCode());
+
+    assertEquals(200, TestClient.send(nodes.get(0).managementUrl(), "PUT", "/admin/blocked-senders/" + spammer.address(), null, ADMIN_TOKEN).statusCode());
+    long blockedAt = System.nanoTime();
+    for (int i = 1; i < NODES; i++) {
+      RelayProcess node = nodes.get(i);
+      int status = 0;
+      while (status != 403) {
+        assertTrue(System.nanoTime() - blockedAt < Duration.ofSeconds(10).toNanos(), "node " + (i + 1) + " still takes the blocked sender");
+        status = TestClient.send(node.baseUrl(), "POST", "/rpc", TestClient.envelope(spammer, receiver, key, "after " + System.nanoTime()).requestBody(), null).statusCode();
+        if (status != 403) {
+          Thread.sleep(100);
+        }
+      }
+    }
+    System.out.printf("a block on node 1 held on nodes 2 and 3 after %d ms%n", Duration.ofNanos(System.nanoTime() - blockedAt).toMillis());
+
+    JsonNode cluster = Json.parse(TestClient.send(nodes.get(2).managementUrl(), "GET", "/admin/cluster", null, ADMIN_TOKEN).body());
+    assertEquals(NODES, cluster.get("members").size(), cluster.toString());
+    int shards = 0;
+    for (JsonNode member : cluster.get("members")) {
+      assertEquals("up", member.get("status").asText());
+      shards += member.get("shards").asInt();
+    }
+    assertTrue(shards > 0, "the members host the mailbox shards: " + cluster);
+
+    assertEquals(200, TestClient.send(nodes.get(1).managementUrl(), "DELETE", "/admin/blocked-senders/" + spammer.address(), null, ADMIN_TOKEN).statusCode());
   }
 }

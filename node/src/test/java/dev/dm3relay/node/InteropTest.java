@@ -37,8 +37,12 @@ class InteropTest {
   @TestFactory
   Stream<DynamicTest> publishedDm3ClientsWorkAgainstTheRelay() throws Exception {
     List<JsonNode> results = new ArrayList<>();
+    List<String> secrets = new ArrayList<>();
     StringBuilder rawOutput = new StringBuilder();
-    try (Relay relay = TestRelays.start(Map.of())) {
+    List<String> logLines;
+    // every line the relay logs while the clients run, the relay's own at DEBUG
+    try (LogCapture logs = new LogCapture(ch.qos.logback.classic.Level.DEBUG, "dev.dm3relay", "dm3relay");
+        Relay relay = TestRelays.start(Map.of())) {
       Path script = Path.of("src", "test", "interop", "interop.js").toAbsolutePath();
       assertTrue(Files.isDirectory(script.getParent().resolve("node_modules")), "npm ci did not run in " + script.getParent());
       Process node =
@@ -50,7 +54,9 @@ class InteropTest {
         String line;
         while ((line = out.readLine()) != null) {
           rawOutput.append(line).append('\n');
-          if (line.startsWith("{")) {
+          if (line.startsWith("{\"secrets\"")) {
+            Json.parse(line).get("secrets").forEach(v -> secrets.add(v.asText()));
+          } else if (line.startsWith("{")) {
             results.add(Json.parse(line));
           }
         }
@@ -59,12 +65,28 @@ class InteropTest {
         node.destroyForcibly();
         throw new IOException("interop suite did not finish:\n" + rawOutput);
       }
+      logLines = logs.lines();
     }
     assertEquals(EXPECTED_CASES, results.size(), "interop cases reported; output:\n" + rawOutput);
-    return results.stream()
-        .map(
-            r ->
-                DynamicTest.dynamicTest(
-                    r.get("case").asText(), () -> assertTrue(r.get("ok").asBoolean(), r.get("detail").asText())));
+    DynamicTest noSecretLogged =
+        DynamicTest.dynamicTest(
+            "no relay log line holds a token, signature, key, ciphertext or message text the clients used",
+            () -> {
+              assertTrue(secrets.size() > 30, "the clients reported what they used: " + secrets.size());
+              assertTrue(logLines.stream().anyMatch(l -> l.contains("route=/delivery/messages/incoming/:ensName")), "access lines were captured");
+              for (String secret : secrets) {
+                String probe = secret.length() > 24 ? secret.substring(0, 24) : secret;
+                for (String line : logLines) {
+                  assertTrue(!line.contains(probe), "a log line holds a secret (" + probe + "…): " + line);
+                }
+              }
+            });
+    return Stream.concat(
+        results.stream()
+            .map(
+                r ->
+                    DynamicTest.dynamicTest(
+                        r.get("case").asText(), () -> assertTrue(r.get("ok").asBoolean(), r.get("detail").asText()))),
+        Stream.of(noSecretLogged));
   }
 }

@@ -14,12 +14,26 @@ import org.slf4j.LoggerFactory;
 public final class LogCapture implements AutoCloseable {
 
   private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+  /** The access and audit loggers, which do not pass their lines on to root in tests. */
+  private final Logger operations = (Logger) LoggerFactory.getLogger("dm3relay");
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+  private final java.util.Map<Logger, ch.qos.logback.classic.Level> restore = new java.util.HashMap<>();
 
   public LogCapture() {
     appender.setContext(root.getLoggerContext());
     appender.start();
     root.addAppender(appender);
+    operations.addAppender(appender);
+  }
+
+  /** Captures at {@code level} and above for these loggers while open (e.g. DEBUG of the relay's own). */
+  public LogCapture(ch.qos.logback.classic.Level level, String... loggers) {
+    this();
+    for (String name : loggers) {
+      Logger logger = (Logger) LoggerFactory.getLogger(name);
+      restore.put(logger, logger.getLevel());
+      logger.setLevel(level);
+    }
   }
 
   public List<ILoggingEvent> events() {
@@ -47,6 +61,8 @@ public final class LogCapture implements AutoCloseable {
 
   @Override
   public void close() {
+    restore.forEach(Logger::setLevel);
+    operations.detachAppender(appender);
     root.detachAppender(appender);
     appender.stop();
   }

@@ -31,7 +31,7 @@ public final class UseCases {
   }
 
   public static Sessions sessions(FakeNames names, InMemoryMailboxService mailboxes, Clock clock) {
-    return new Sessions(IDENTITY.jwt(), names, mailboxes, ledger(), clock);
+    return new Sessions(IDENTITY.jwt(), names, mailboxes, ledger(), clock, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
   }
 
   /** The challenge flow as a client runs it: a session token for {@code user}'s current keys. */

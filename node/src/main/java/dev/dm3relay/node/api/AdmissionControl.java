@@ -58,7 +58,7 @@ public final class AdmissionControl extends AllDirectives {
   }
 
   static HttpResponse overloaded() {
-    return busy("The relay is at capacity, try again in a moment");
+    return busy(InFlightLimit.REFUSAL);
   }
 
   /** A 503 that tells the client to come back in a second. */

@@ -14,6 +14,9 @@ import java.time.Duration;
  * @param requestReadTimeout how long a request may take to arrive whole, headers and body: from its
  *     first byte (or the connection's opening) to its last; beyond it the connection is closed
  * @param maxMessagesPerMailbox the mailbox quota, which bounds what one acknowledgement may name
+ * @param drainTimeout how long requests in handlers get to finish when the node stops
+ * @param postmarkKeysAhead X25519 key pairs generated ahead for postmarks (a background thread)
+ * @param accessLog one log line per HTTP request (logger {@code dm3relay.access})
  */
 public record ApiSettings(
     String host,
@@ -23,7 +26,10 @@ public record ApiSettings(
     long messageTtlDays,
     int maxInFlight,
     Duration requestReadTimeout,
-    int maxMessagesPerMailbox) {
+    int maxMessagesPerMailbox,
+    Duration drainTimeout,
+    int postmarkKeysAhead,
+    boolean accessLog) {
 
   public static ApiSettings from(Config config) {
     Config api = config.getConfig("dm3relay.api");
@@ -58,7 +64,10 @@ public record ApiSettings(
         ttlDays,
         maxInFlight,
         readTimeout,
-        config.getInt("dm3relay.mailbox.max-messages"));
+        config.getInt("dm3relay.mailbox.max-messages"),
+        api.getDuration("drain-timeout"),
+        api.getInt("postmark-keys-ahead"),
+        api.getBoolean("access-log"));
   }
 
   /** {@code messageTTL} as the reference reports it: milliseconds (README, protocol choice 3). */

@@ -10,6 +10,7 @@ import dev.dm3relay.node.auth.Sessions;
 import dev.dm3relay.node.auth.Sessions.Outcome;
 import dev.dm3relay.node.submit.SubmitResult;
 import dev.dm3relay.node.submit.SubmitService;
+import dev.dm3relay.node.submit.Transport;
 import dev.dm3relay.node.core.InFlightLimit;
 import dev.dm3relay.node.inbox.Inbox;
 import dev.dm3relay.node.spam.SpamRuleSettings;
@@ -29,6 +30,7 @@ import dev.dm3relay.protocol.model.DeliveryServiceProfile;
 import dev.dm3relay.protocol.model.ProfileExtension;
 import dev.dm3relay.protocol.model.SignedUserProfile;
 import dev.dm3relay.protocol.profile.ProfileSignature;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,6 +98,8 @@ public final class RelayApi extends AllDirectives {
   private final Clock clock;
   private final Route extraRoutes;
   private final AdmissionControl admission;
+  private final io.micrometer.core.instrument.Counter timedOut;
+  private final AccessLog accessLog = new AccessLog();
 
   /**
    * @param inFlight the node's request limit, shared with the socket transport
@@ -111,6 +115,7 @@ public final class RelayApi extends AllDirectives {
       SpamRuleSettings spamRules,
       DeliveryMetrics metrics,
       InFlightLimit inFlight,
+      MeterRegistry registry,
       Clock clock,
       Route extraRoutes) {
     this.settings = settings;
@@ -124,12 +129,23 @@ public final class RelayApi extends AllDirectives {
     this.clock = clock;
     this.extraRoutes = extraRoutes;
     this.admission = new AdmissionControl(inFlight);
+    this.timedOut = registry.counter("dm3.relay.requests.rejected", "reason", "timeout");
+  }
+
+  /** Answers of Pekko HTTP's request-timeout, counted. */
+  private HttpResponse timedOut(org.apache.pekko.http.javadsl.model.HttpRequest request) {
+    timedOut.increment();
+    return Responses.timedOut(request);
   }
 
   public Route routes() {
+    return settings.accessLog() ? accessLog.around(this::answered) : answered();
+  }
+
+  private Route answered() {
     // JSON even when Pekko HTTP's own request-timeout answers (its default body is plain text)
     return withRequestTimeoutResponse(
-        Responses::timedOut,
+        this::timedOut,
         () ->
             respondWithHeaders(
                 CORS,
@@ -250,7 +266,7 @@ public final class RelayApi extends AllDirectives {
           Responses.error(StatusCodes.BAD_REQUEST, ErrorCode.PARSE_ERROR, "Error parsing envelop: params[0] must be the envelope as a JSON string"));
     }
     return submissions
-        .submit(envelopeParam.textValue())
+        .submit(envelopeParam.textValue(), Transport.HTTP)
         .thenApply(
             result ->
                 result instanceof SubmitResult.Rejected rejected
@@ -260,13 +276,16 @@ public final class RelayApi extends AllDirectives {
   }
 
   /**
-   * A refused submission: 400 with the refusal's code; the reference's own {@code "invalid schema"}
-   * where it has one.
+   * A refused submission: 400 with the refusal's code (403 for a sender the operator blocked); the
+   * reference's own {@code "invalid schema"} where it has one.
    */
   private static HttpResponse submitRefusal(SubmitResult.Rejected rejected) {
-    return rejected.refusal() == SubmitResult.Refusal.INVALID_SCHEMA
-        ? Responses.referenceError(StatusCodes.BAD_REQUEST, rejected.referenceError(), rejected.refusal().code(), rejected.message())
-        : Responses.error(StatusCodes.BAD_REQUEST, rejected.refusal().code(), rejected.message());
+    return switch (rejected.refusal()) {
+      case INVALID_SCHEMA ->
+          Responses.referenceError(StatusCodes.BAD_REQUEST, rejected.referenceError(), rejected.refusal().code(), rejected.message());
+      case BLOCKED_SENDER -> Responses.error(StatusCodes.FORBIDDEN, rejected.refusal().code(), rejected.message());
+      default -> Responses.error(StatusCodes.BAD_REQUEST, rejected.refusal().code(), rejected.message());
+    };
   }
 
   /** {@code messageTTL} (ms, as the reference reports it) and {@code sizeLimit}; nothing secret. */
@@ -335,15 +354,13 @@ public final class RelayApi extends AllDirectives {
         .exceptionally(failure -> unavailable("name resolution or storage", failure));
   }
 
+  /** The reference's 400 and error text; the code is the use case's. */
   private static HttpResponse authRefusal(Outcome<?> outcome) {
-    if (outcome instanceof Outcome.Refused<?> refused) {
-      return Responses.referenceError(StatusCodes.BAD_REQUEST, refused.reason(), ErrorCode.UNAUTHORIZED, null);
-    }
-    if (outcome instanceof Outcome.Unresolvable<?> u) {
-      return Responses.referenceError(
-          StatusCodes.BAD_REQUEST, "could not resolve " + u.name(), ErrorCode.RESOURCE_NOT_FOUND, null);
-    }
-    return Responses.referenceError(StatusCodes.BAD_REQUEST, "unknown account", ErrorCode.RESOURCE_NOT_FOUND, null);
+    String error =
+        outcome instanceof Outcome.Refused<?> refused
+            ? refused.reason()
+            : outcome instanceof Outcome.Unresolvable<?> u ? "could not resolve " + u.name() : "unknown account";
+    return Responses.referenceError(StatusCodes.BAD_REQUEST, error, outcome.code(), null);
   }
 
   // ---- /profile/:name -----------------------------------------------------------------------
@@ -394,16 +411,16 @@ public final class RelayApi extends AllDirectives {
                 return unresolvable("could not submit profile for " + name + ". Unable to resolve address");
               }
               if (result instanceof ProfileRegistrations.Result.NotSignedByAddress bad) {
-                return couldNotStore(StatusCodes.BAD_REQUEST, "the profile signature is not by " + bad.address(), ErrorCode.INVALID_INPUT);
+                return couldNotStore(StatusCodes.BAD_REQUEST, "the profile signature is not by " + bad.address(), bad.code());
               }
               if (result instanceof ProfileRegistrations.Result.UnusableKeys unusable) {
-                return couldNotStore(StatusCodes.BAD_REQUEST, unusable.reason(), ErrorCode.INVALID_INPUT);
+                return couldNotStore(StatusCodes.BAD_REQUEST, unusable.reason(), unusable.code());
               }
               return couldNotStore(
                   StatusCodes.CONFLICT,
                   "this account has another profile: replacing it needs a session token of the account (log in"
                       + " with its current key) or, on a relay with an Ethereum RPC, the profile its name publishes in ENS",
-                  ErrorCode.UNAUTHORIZED);
+                  result.code());
             })
         .exceptionally(failure -> unavailable("name resolution or storage", failure));
   }
@@ -642,6 +659,7 @@ public final class RelayApi extends AllDirectives {
             // doing, so no ERROR; the connection goes with the answer.
             e -> {
               log.debug("request not read whole: {}", e.info().summary());
+              // Pekko hands the cause over only as the text of its ErrorInfo, not as an exception
               if (e.info().summary().contains("EntityStreamSizeException")) {
                 return complete(tooLarge()); // a chunked body that grew beyond its route's limit
               }

@@ -3,10 +3,12 @@ package dev.dm3relay.node.auth;
 import dev.dm3relay.node.core.NameResolver;
 import dev.dm3relay.node.mailbox.MailboxService;
 import dev.dm3relay.node.core.Account;
+import dev.dm3relay.node.core.ErrorCode;
 import dev.dm3relay.protocol.auth.InvalidTokenException;
 import dev.dm3relay.protocol.auth.Jwt;
 import dev.dm3relay.protocol.crypto.Ed25519;
 import java.nio.charset.StandardCharsets;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.Optional;
@@ -31,13 +33,38 @@ public final class Sessions {
   private final MailboxService mailboxes;
   private final ChallengeLedger ledger;
   private final Clock clock;
+  private final MeterRegistry registry;
 
-  public Sessions(Jwt jwt, NameResolver names, MailboxService mailboxes, ChallengeLedger ledger, Clock clock) {
+  public Sessions(
+      Jwt jwt, NameResolver names, MailboxService mailboxes, ChallengeLedger ledger, Clock clock, MeterRegistry registry) {
     this.jwt = jwt;
     this.names = names;
     this.mailboxes = mailboxes;
     this.ledger = ledger;
     this.clock = clock;
+    this.registry = registry;
+  }
+
+  /** {@code dm3_relay_auth_total{step="challenge|login|token", outcome}}: no label names a user. */
+  private <T> CompletionStage<Outcome<T>> counted(String step, CompletionStage<Outcome<T>> outcome) {
+    return outcome.whenComplete(
+        (o, failure) ->
+            registry
+                .counter("dm3.relay.auth", "step", step, "outcome", failure != null ? "unavailable" : label(o))
+                .increment());
+  }
+
+  private static String label(Outcome<?> outcome) {
+    if (outcome instanceof Outcome.Granted<?>) {
+      return "granted";
+    }
+    if (outcome instanceof Outcome.Unresolvable<?>) {
+      return "unresolvable";
+    }
+    if (outcome instanceof Outcome.UnknownAccount<?>) {
+      return "unknown_account";
+    }
+    return "refused";
   }
 
   /** An authorized request: the account, and when its token expires (epoch seconds). */
@@ -45,16 +72,39 @@ public final class Sessions {
 
   /** Outcome of a token check, a challenge or a login. */
   public sealed interface Outcome<T> {
-    record Granted<T>(T value) implements Outcome<T> {}
+    record Granted<T>(T value) implements Outcome<T> {
+      @Override
+      public ErrorCode code() {
+        throw new IllegalStateException("a granted outcome is no refusal");
+      }
+    }
+
+    /** The dm3 error code of a refusal. */
+    ErrorCode code();
 
     /** The name resolves to no address. */
-    record Unresolvable<T>(String name) implements Outcome<T> {}
+    record Unresolvable<T>(String name) implements Outcome<T> {
+      @Override
+      public ErrorCode code() {
+        return ErrorCode.RESOURCE_NOT_FOUND;
+      }
+    }
 
     /** No account is registered for the address. */
-    record UnknownAccount<T>(String name) implements Outcome<T> {}
+    record UnknownAccount<T>(String name) implements Outcome<T> {
+      @Override
+      public ErrorCode code() {
+        return ErrorCode.RESOURCE_NOT_FOUND;
+      }
+    }
 
     /** Token, challenge or signature refused; the reason is for logs. */
-    record Refused<T>(String reason) implements Outcome<T> {}
+    record Refused<T>(String reason) implements Outcome<T> {
+      @Override
+      public ErrorCode code() {
+        return ErrorCode.UNAUTHORIZED;
+      }
+    }
   }
 
   private long nowSeconds() {
@@ -92,6 +142,10 @@ public final class Sessions {
    * current signing key, inside its lifetime.
    */
   public CompletionStage<Outcome<Session>> authorizeToken(String normalizedName, String token) {
+    return counted("token", checkToken(normalizedName, token));
+  }
+
+  private CompletionStage<Outcome<Session>> checkToken(String normalizedName, String token) {
     if (token == null || token.isEmpty()) {
       return CompletableFuture.completedFuture(new Outcome.Refused<>("no token"));
     }
@@ -117,16 +171,20 @@ public final class Sessions {
 
   /** A fresh challenge for a known account ({@code GET /auth/:name}). */
   public CompletionStage<Outcome<String>> challenge(String normalizedName) {
-    return account(normalizedName)
+    return counted("challenge", account(normalizedName)
         .thenApply(
             outcome ->
                 outcome instanceof Outcome.Granted<Account>
                     ? new Outcome.Granted<>(jwt.issueChallenge(normalizedName, UUID.randomUUID().toString(), nowSeconds()))
-                    : relabel(outcome));
+                    : relabel(outcome)));
   }
 
   /** Exchanges a signed challenge for a session token ({@code POST /auth/:name}). */
   public CompletionStage<Outcome<String>> login(String normalizedName, String challengeToken, String signatureBase64) {
+    return counted("login", checkLogin(normalizedName, challengeToken, signatureBase64));
+  }
+
+  private CompletionStage<Outcome<String>> checkLogin(String normalizedName, String challengeToken, String signatureBase64) {
     long now = nowSeconds();
     Jwt.Claims claims;
     try {

@@ -15,6 +15,9 @@ import org.slf4j.LoggerFactory;
 public final class InFlightLimit {
 
   private static final Logger log = LoggerFactory.getLogger(InFlightLimit.class);
+
+  /** What a refused request is told, on every transport. */
+  public static final String REFUSAL = "The relay is at capacity, try again in a moment";
   private static final long WARNING_INTERVAL_NANOS = 10_000_000_000L;
 
   private final int max;

@@ -40,18 +40,11 @@ public final class ChainReader implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Used where no setting applies (tests); the relay takes ens.conf's max-rpc-calls-in-flight. */
-  static final int DEFAULT_MAX_CALLS_IN_FLIGHT = 32;
-
   private final Web3j web3j;
   private final int maxCallsInFlight;
   private final Semaphore slots;
   private final ThreadPoolExecutor calls;
   private final LongAdder refused = new LongAdder();
-
-  ChainReader(Web3jService service) {
-    this(service, DEFAULT_MAX_CALLS_IN_FLIGHT);
-  }
 
   public ChainReader(Web3jService service, int maxCallsInFlight) {
     if (maxCallsInFlight < 1) {
@@ -90,10 +83,6 @@ public final class ChainReader implements AutoCloseable {
             .callTimeout(timeout)
             .build();
     return new ChainReader(new HttpService(rpcUrl, http), maxCallsInFlight);
-  }
-
-  static ChainReader connect(String rpcUrl, Duration timeout) {
-    return connect(rpcUrl, timeout, DEFAULT_MAX_CALLS_IN_FLIGHT);
   }
 
   /** Calls running or queued for a thread now. */

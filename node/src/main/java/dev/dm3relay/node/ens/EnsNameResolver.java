@@ -64,6 +64,10 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EnsNameResolver.class);
 
   private final ChainReader chain;
+  private final io.micrometer.core.instrument.Counter cacheHits;
+  private final io.micrometer.core.instrument.Counter resolved;
+  private final io.micrometer.core.instrument.Counter notFound;
+  private final io.micrometer.core.instrument.Counter failed;
   private final String registry;
   private final EnsConfig config;
   private final PublicHttp http;
@@ -83,11 +87,26 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
     }
   }
 
+  /** A resolver whose lookups are counted nowhere (tests). */
   public EnsNameResolver(ChainReader chain, EnsConfig config) {
-    this(chain, config, new PublicHttp(config.allowPrivateGateways(), config.maxOutboundInFlight()), System::nanoTime);
+    this(chain, config, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+  }
+
+  /** @param meters where {@code dm3_relay_ens_lookups_total{result}} counts every resolution asked for */
+  public EnsNameResolver(ChainReader chain, EnsConfig config, io.micrometer.core.instrument.MeterRegistry meters) {
+    this(chain, config, new PublicHttp(config.allowPrivateGateways(), config.maxOutboundInFlight()), System::nanoTime, meters);
   }
 
   EnsNameResolver(ChainReader chain, EnsConfig config, PublicHttp http, LongSupplier nanoTime) {
+    this(chain, config, http, nanoTime, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+  }
+
+  EnsNameResolver(
+      ChainReader chain, EnsConfig config, PublicHttp http, LongSupplier nanoTime, io.micrometer.core.instrument.MeterRegistry meters) {
+    this.cacheHits = meters.counter("dm3.relay.ens.lookups", "result", "cache_hit");
+    this.resolved = meters.counter("dm3.relay.ens.lookups", "result", "resolved");
+    this.notFound = meters.counter("dm3.relay.ens.lookups", "result", "not_found");
+    this.failed = meters.counter("dm3.relay.ens.lookups", "result", "error");
     this.chain = chain;
     this.registry = Ethereum.checksumAddress(config.registryAddress());
     this.config = config;
@@ -160,6 +179,22 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
    * and a deadline over the whole lookup.
    */
   private CompletionStage<Optional<String>> cached(
+      String key, Function<LookupBudget, CompletionStage<Optional<String>>> lookup) {
+    CompletableFuture<Answer> known = cache.getIfPresent(key);
+    if (known != null && known.isDone() && !known.isCompletedExceptionally()) {
+      cacheHits.increment();
+      return unwrap(known.join());
+    }
+    return counted(lookedUp(key, lookup));
+  }
+
+  /** Counts how a resolution that was not a finished cache entry ended. */
+  private CompletionStage<Optional<String>> counted(CompletionStage<Optional<String>> answer) {
+    return answer.whenComplete(
+        (value, failure) -> (failure != null ? failed : value.isPresent() ? resolved : notFound).increment());
+  }
+
+  private CompletionStage<Optional<String>> lookedUp(
       String key, Function<LookupBudget, CompletionStage<Optional<String>>> lookup) {
     CompletableFuture<Answer> running = cache.getIfPresent(key);
     if (running != null && !running.isDone()) {

@@ -6,7 +6,6 @@ import dev.dm3relay.node.core.SpamFilter;
 import dev.dm3relay.node.core.Account;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 
 /**
  * Picks the relay's name resolver from its configuration: without an {@code RPC} endpoint only
@@ -23,11 +22,20 @@ public final class NameResolvers {
    * later, not as a failed start.
    */
   public static NameResolver fromConfig(String rpcUrlOrEmpty, EnsConfig config) {
+    return fromConfig(rpcUrlOrEmpty, config, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+  }
+
+  /** @param meters where an {@link EnsNameResolver} counts its lookups */
+  public static NameResolver fromConfig(String rpcUrlOrEmpty, EnsConfig config, io.micrometer.core.instrument.MeterRegistry meters) {
     if (rpcUrlOrEmpty == null || rpcUrlOrEmpty.isBlank()) {
+      // the same series on every relay, so dashboards work unchanged: a chainless one looks nothing up
+      for (String result : new String[] {"cache_hit", "resolved", "not_found", "error"}) {
+        meters.counter("dm3.relay.ens.lookups", "result", result);
+      }
       return new ChainlessNameResolver();
     }
     return new EnsNameResolver(
-        ChainReader.connect(rpcUrlOrEmpty.trim(), config.rpcTimeout(), config.maxRpcCallsInFlight()), config);
+        ChainReader.connect(rpcUrlOrEmpty.trim(), config.rpcTimeout(), config.maxRpcCallsInFlight()), config, meters);
   }
 
   /** The resolver {@code dm3relay.ens} (ens.conf) describes. */
@@ -35,18 +43,21 @@ public final class NameResolvers {
     return fromConfig(root.getString("dm3relay.ens.rpc"), EnsConfig.from(root));
   }
 
+  public static NameResolver from(com.typesafe.config.Config root, io.micrometer.core.instrument.MeterRegistry meters) {
+    return fromConfig(root.getString("dm3relay.ens.rpc"), EnsConfig.from(root), meters);
+  }
+
   /**
    * The spam filter that goes with {@code names}: one reading the chain behind an {@link
-   * EnsNameResolver}. Without a chain, an account without rules admits everything and one with
-   * rules admits nothing, because rules that cannot be checked are not met.
+   * EnsNameResolver}, judging each receiver by its own rules ({@link SpamRules#of}). Without a
+   * chain, an account without rules admits everything and one with rules admits nothing, because
+   * rules that cannot be checked are not met (and a chainless relay takes none: spam.SpamRuleSettings).
    */
-  public static SpamFilter spamFilter(
-      NameResolver names, Function<Account, Optional<SpamRules>> rulesOf) {
+  public static SpamFilter spamFilter(NameResolver names) {
     if (names instanceof EnsNameResolver ens) {
-      return new ChainSpamFilter(ens, ens.chain(), rulesOf);
+      return new ChainSpamFilter(ens, ens.chain(), SpamRules::of);
     }
     return (receiver, routing) ->
-        CompletableFuture.completedFuture(
-            rulesOf.apply(receiver).map(SpamRules::isEmpty).orElse(true));
+        CompletableFuture.completedFuture(SpamRules.of(receiver).map(SpamRules::isEmpty).orElse(true));
   }
 }

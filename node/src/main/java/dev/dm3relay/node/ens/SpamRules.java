@@ -28,6 +28,12 @@ public record SpamRules(Long minNonce, BigInteger minBalance, TokenRule minToken
 
   public static final SpamRules NONE = new SpamRules(null, null, null);
 
+  /** The rules an account set (spam.SpamRuleSettings stored them, so they read), if any. */
+  public static java.util.Optional<SpamRules> of(Account account) {
+    String json = account.spamFilterRulesJson();
+    return json == null ? java.util.Optional.empty() : java.util.Optional.of(fromJson(dev.dm3relay.protocol.json.Json.parse(json)));
+  }
+
   public boolean isEmpty() {
     return minNonce == null && minBalance == null && minTokenBalance == null;
   }
@@ -139,10 +145,14 @@ public record SpamRules(Long minNonce, BigInteger minBalance, TokenRule minToken
       }
       if (value != null && value.isTextual()) {
         String text = value.asText().trim();
-        if (text.toLowerCase(Locale.ROOT).startsWith("0x")) {
+        // ASCII only: BigInteger takes other scripts' digits too (U+0663 for 3), JavaScript does not
+        if (text.matches("0[xX][0-9a-fA-F]+")) {
           return new BigInteger(text.substring(2), 16);
         }
-        return new BigInteger(text);
+        if (text.matches("[0-9]+")) {
+          return new BigInteger(text);
+        }
+        throw new IllegalArgumentException(field + " is not a whole number: " + value);
       }
     } catch (NumberFormatException | ArithmeticException e) {
       throw new IllegalArgumentException(field + " is not a whole number: " + value, e);

@@ -6,6 +6,8 @@ import dev.dm3relay.node.mailbox.MailboxService.Listing;
 import dev.dm3relay.protocol.ens.EnsNames;
 import dev.dm3relay.protocol.ens.InvalidNameException;
 import dev.dm3relay.protocol.model.Acknowledgement;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,9 +33,15 @@ public final class Inbox {
   static final int MAX_ACK_NAME_BYTES = 255;
 
   private final MailboxService mailboxes;
+  private final Counter incomingFetches;
+  private final Counter conversationFetches;
+  private final Counter acknowledged;
 
-  public Inbox(MailboxService mailboxes) {
+  public Inbox(MailboxService mailboxes, MeterRegistry registry) {
     this.mailboxes = mailboxes;
+    this.incomingFetches = registry.counter("dm3.relay.fetches", "kind", "incoming");
+    this.conversationFetches = registry.counter("dm3.relay.fetches", "kind", "conversation");
+    this.acknowledged = registry.counter("dm3.relay.acknowledged.messages");
   }
 
   /** How a fetch ended: a listing (streaming or busy), or a request that names nothing valid. */
@@ -53,6 +61,7 @@ public final class Inbox {
 
   /** {@code GET /delivery/messages/incoming/:name}. */
   public CompletionStage<Fetch> incoming(Account account) {
+    incomingFetches.increment();
     return mailboxes.incoming(account.address()).thenApply(Fetch.Listed::new);
   }
 
@@ -64,6 +73,7 @@ public final class Inbox {
     } catch (InvalidNameException e) {
       return done(new Fetch.Invalid("invalid name: " + e.getMessage()));
     }
+    conversationFetches.increment();
     return mailboxes
         .conversation(account.address(), EnsNames.conversationId(account.address(), contact))
         .thenApply(Fetch.Listed::new);
@@ -92,7 +102,13 @@ public final class Inbox {
       }
       acks.add(new MailboxService.Ack(contact, ack.messageHash()));
     }
-    return mailboxes.acknowledge(account.address(), acks).thenApply(Acknowledged.Done::new);
+    return mailboxes
+        .acknowledge(account.address(), acks)
+        .thenApply(
+            removed -> {
+              acknowledged.increment(removed);
+              return new Acknowledged.Done(removed);
+            });
   }
 
   private static <T> CompletionStage<T> done(T value) {

@@ -19,17 +19,22 @@ import org.apache.pekko.cluster.pubsub.DistributedPubSubMediator;
  */
 public final class LiveBridge implements LivePush, LiveConnections.Presence {
 
-  /** What travels between nodes: the receiver and the stored envelope's JSON. */
-  public record Pushed(String address, String envelopeJson) implements CborSerializable {}
+  /**
+   * What travels between nodes: the receiver, the stored envelope's JSON, and the node that
+   * published it (null from a node of an older version).
+   */
+  public record Pushed(String address, String envelopeJson, String origin) implements CborSerializable {}
 
   /** Re-check whether this node still has sockets for the account, and (un)subscribe to match. */
   record Reconcile(String address) {}
 
   private final ActorRef mediator;
+  private final String self;
   private ActorRef subscriber;
 
-  private LiveBridge(ActorRef mediator) {
+  private LiveBridge(ActorRef mediator, String self) {
     this.mediator = mediator;
+    this.self = self;
   }
 
   /**
@@ -37,14 +42,23 @@ public final class LiveBridge implements LivePush, LiveConnections.Presence {
    * connections, then call {@link #start} with them.
    */
   public static LiveBridge create(ActorSystem<?> system) {
-    return new LiveBridge(DistributedPubSub.get(Adapter.toClassic(system)).mediator());
+    return new LiveBridge(
+        DistributedPubSub.get(Adapter.toClassic(system)).mediator(),
+        org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system)).selfAddress().toString());
   }
 
-  public void start(ActorSystem<?> system, LiveConnections connections) {
+  /**
+   * @param registry where {@code dm3_relay_live_pushes_total{path="local|remote"}} counts the frames
+   *     handed to sockets: local when the envelope was stored through this node
+   */
+  public void start(ActorSystem<?> system, LiveConnections connections, io.micrometer.core.instrument.MeterRegistry registry) {
+    io.micrometer.core.instrument.Counter local = registry.counter("dm3.relay.live.pushes", "path", "local");
+    io.micrometer.core.instrument.Counter remote = registry.counter("dm3.relay.live.pushes", "path", "remote");
     // A system actor: the typed guardian of the relay's ActorSystem spawns no top-level actors.
     subscriber =
         ((org.apache.pekko.actor.ExtendedActorSystem) Adapter.toClassic(system))
-            .systemActorOf(Props.create(Subscriber.class, () -> new Subscriber(mediator, connections)), "live-bridge");
+            .systemActorOf(
+                Props.create(Subscriber.class, () -> new Subscriber(mediator, connections, self, local, remote)), "live-bridge");
   }
 
   static String topic(String address) {
@@ -53,7 +67,8 @@ public final class LiveBridge implements LivePush, LiveConnections.Presence {
 
   @Override
   public void push(String address, String storedEnvelopeJson) {
-    mediator.tell(new DistributedPubSubMediator.Publish(topic(address), new Pushed(address, storedEnvelopeJson)), ActorRef.noSender());
+    mediator.tell(
+        new DistributedPubSubMediator.Publish(topic(address), new Pushed(address, storedEnvelopeJson, self)), ActorRef.noSender());
   }
 
   @Override
@@ -68,11 +83,22 @@ public final class LiveBridge implements LivePush, LiveConnections.Presence {
   static final class Subscriber extends AbstractActor {
     private final ActorRef mediator;
     private final LiveConnections connections;
+    private final String self;
+    private final io.micrometer.core.instrument.Counter local;
+    private final io.micrometer.core.instrument.Counter remote;
     private final java.util.Set<String> subscribed = new java.util.HashSet<>();
 
-    Subscriber(ActorRef mediator, LiveConnections connections) {
+    Subscriber(
+        ActorRef mediator,
+        LiveConnections connections,
+        String self,
+        io.micrometer.core.instrument.Counter local,
+        io.micrometer.core.instrument.Counter remote) {
       this.mediator = mediator;
       this.connections = connections;
+      this.self = self;
+      this.local = local;
+      this.remote = remote;
     }
 
     @Override
@@ -80,7 +106,12 @@ public final class LiveBridge implements LivePush, LiveConnections.Presence {
       return receiveBuilder()
           .match(Reconcile.class, r -> reconcile(r.address()))
           // the stored envelope's JSON is framed as it is: no parse and rewrite per push
-          .match(Pushed.class, p -> connections.pushJson(p.address(), "message", p.envelopeJson()))
+          .match(
+              Pushed.class,
+              p -> {
+                int delivered = connections.pushJson(p.address(), "message", p.envelopeJson());
+                (self.equals(p.origin()) ? local : remote).increment(delivered);
+              })
           .match(DistributedPubSubMediator.SubscribeAck.class, ack -> {})
           .match(DistributedPubSubMediator.UnsubscribeAck.class, ack -> {})
           .build();

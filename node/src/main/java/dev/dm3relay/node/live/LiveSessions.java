@@ -6,6 +6,7 @@ import dev.dm3relay.node.auth.Sessions;
 import dev.dm3relay.node.core.InFlightLimit;
 import dev.dm3relay.node.submit.SubmitResult;
 import dev.dm3relay.node.submit.SubmitService;
+import dev.dm3relay.node.submit.Transport;
 import dev.dm3relay.protocol.ens.EnsNames;
 import dev.dm3relay.protocol.ens.InvalidNameException;
 import dev.dm3relay.protocol.json.Json;
@@ -65,10 +66,15 @@ public final class LiveSessions implements SocketAuthenticator, ClientEventHandl
       return CompletableFuture.completedFuture(ack("error", "invalid schema"));
     }
     if (!inFlight.tryAcquire()) {
-      return CompletableFuture.completedFuture(ack("error", "The relay is at capacity, try again in a moment"));
+      return CompletableFuture.completedFuture(ack("error", InFlightLimit.REFUSAL));
     }
-    return submissions
-        .submit(envelope.toString())
+    CompletionStage<SubmitResult> submitted;
+    try {
+      submitted = submissions.submit(envelope.toString(), Transport.SOCKET);
+    } catch (RuntimeException e) {
+      submitted = CompletableFuture.failedFuture(e);
+    }
+    return submitted
         .thenApply(
             result ->
                 result instanceof SubmitResult.Rejected rejected

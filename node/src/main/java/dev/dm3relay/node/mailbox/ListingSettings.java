@@ -31,10 +31,6 @@ public record ListingSettings(int maxConcurrent, int maxConcurrentPerMailbox, Du
         c.getDuration("timeout"));
   }
 
-  public static ListingSettings defaults() {
-    return new ListingSettings(64, 2, Duration.ofSeconds(30), Duration.ofMinutes(10));
-  }
-
   /** The most body reads all listings of a node keep in flight together. */
   public int maxBodyReads() {
     return maxConcurrent * Mailboxes.READS_PER_LISTING;

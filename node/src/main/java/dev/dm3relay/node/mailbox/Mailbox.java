@@ -5,6 +5,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.dm3relay.node.core.CborSerializable;
 import dev.dm3relay.protocol.crypto.Hashes;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,7 +76,8 @@ public final class Mailbox
   // ----------------------------------------------------------------------------------- commands
 
   public sealed interface Command extends CborSerializable
-      permits RegisterProfile, SetSpamFilterRules, GetAccount, BufferEnvelope, AcknowledgeMessages, ListIncoming,
+      permits RegisterProfile, SetSpamFilterRules, GetAccount, GetStats, BufferEnvelope, AcknowledgeMessages,
+          PurgeMessages, ListIncoming,
           BodyStored, BodyStoreFailed, PendingTimedOut, PersistStoredBodies, ExpiryTick {}
 
   /** When a profile may take the place of a different one already registered. */
@@ -106,6 +109,12 @@ public final class Mailbox
       implements Command {}
 
   public record GetAccount(ActorRef<StatusReply<Account>> replyTo) implements Command {}
+
+  /** What the operator sees of a mailbox (admin API); walks the index, so not for the submit path. */
+  public record GetStats(ActorRef<StatusReply<Stats>> replyTo) implements Command {}
+
+  /** Remove every buffered envelope (admin API): events, then bodies; the account stays. */
+  public record PurgeMessages(ActorRef<StatusReply<Purged>> replyTo) implements Command {}
 
   /** Buffer an envelope (postmark already inside). Replies once body and event are durable. */
   public record BufferEnvelope(IncomingEnvelope envelope, ActorRef<StatusReply<Buffered>> replyTo)
@@ -193,13 +202,22 @@ public final class Mailbox
 
   public record AcknowledgedMany(int removed) implements CborSerializable {}
 
+  /**
+   * @param registered whether a profile is registered
+   * @param oldestStoredAt the oldest buffered envelope's store time (ms), or 0 when there is none
+   */
+  public record Stats(boolean registered, int messages, long bytes, long oldestStoredAt) implements CborSerializable {}
+
+  public record Purged(int count) implements CborSerializable {}
+
   /** Keys into the body store, in the order the receiver gets the envelopes. */
   public record Incoming(List<String> bodyKeys) implements CborSerializable {}
 
   // ------------------------------------------------------------------------------------- events
 
   public sealed interface Event extends CborSerializable
-      permits ProfileRegistered, SpamFilterRulesSet, EnvelopeBuffered, EnvelopesAcknowledged, EnvelopesExpired, MessageAcknowledged,
+      permits ProfileRegistered, SpamFilterRulesSet, EnvelopeBuffered, EnvelopesAcknowledged, EnvelopesExpired,
+          EnvelopesPurged, MessageAcknowledged,
           MessagesAcknowledged, MessagesExpired {}
 
   public record ProfileRegistered(String signedProfileJson) implements Event {}
@@ -211,6 +229,9 @@ public final class Mailbox
   public record EnvelopesAcknowledged(List<MessageKey> keys) implements Event {}
 
   public record EnvelopesExpired(List<MessageKey> keys) implements Event {}
+
+  /** The operator removed these envelopes (admin API), at most {@link #KEYS_PER_EVENT} an event. */
+  public record EnvelopesPurged(List<MessageKey> keys) implements Event {}
 
   /**
    * Written before envelopes were keyed by sender and hash, when a hash named one envelope. Replayed
@@ -390,12 +411,21 @@ public final class Mailbox
 
   // ----------------------------------------------------------------------------------- behavior
 
+  /**
+   * @param journalWrites times each index write from persist to persisted ({@code
+   *     dm3_relay_store_write_duration_seconds{store="journal"}})
+   */
   public static Behavior<Command> create(
-      String address, MailboxSettings settings, EnvelopeBodies bodies, Clock clock) {
+      String address, MailboxSettings settings, EnvelopeBodies bodies, Clock clock, Timer journalWrites) {
     return Behaviors.setup(
         context ->
             Behaviors.withTimers(
-                timers -> new Mailbox(address, settings, bodies, clock, context, timers)));
+                timers -> new Mailbox(address, settings, bodies, clock, journalWrites, context, timers)));
+  }
+
+  /** An entity whose journal writes are timed nowhere (entity tests). */
+  static Behavior<Command> create(String address, MailboxSettings settings, EnvelopeBodies bodies, Clock clock) {
+    return create(address, settings, bodies, clock, Timer.builder("unused").register(new SimpleMeterRegistry()));
   }
 
   private final String address;
@@ -403,6 +433,7 @@ public final class Mailbox
   private final MailboxSettings settings;
   private final EnvelopeBodies bodies;
   private final Clock clock;
+  private final Timer journalWrites;
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
   /**
@@ -433,6 +464,7 @@ public final class Mailbox
       MailboxSettings settings,
       EnvelopeBodies bodies,
       Clock clock,
+      Timer journalWrites,
       ActorContext<Command> context,
       TimerScheduler<Command> timers) {
     super(
@@ -445,6 +477,7 @@ public final class Mailbox
     this.settings = settings;
     this.bodies = bodies;
     this.clock = clock;
+    this.journalWrites = journalWrites;
     this.context = context;
     this.timers = timers;
   }
@@ -492,6 +525,16 @@ public final class Mailbox
         .onCommand(AcknowledgeMessages.class, this::onAcknowledge)
         .onCommand(ExpiryTick.class, (state, cmd) -> expire(state))
         .onCommand(ListIncoming.class, this::onListIncoming)
+        .onCommand(
+            GetStats.class,
+            (state, cmd) -> {
+              long oldest = state.messages.values().stream().mapToLong(StoredMessage::storedAt).min().orElse(0);
+              return Effect()
+                  .reply(
+                      cmd.replyTo(),
+                      StatusReply.success(new Stats(state.signedProfileJson != null, state.messageCount(), state.totalBytes(), oldest)));
+            })
+        .onCommand(PurgeMessages.class, this::onPurge)
         .build();
   }
 
@@ -625,10 +668,12 @@ public final class Mailbox
       takePending(MessageKey.of(p.message()));
     }
     List<Event> events = batch.stream().<Event>map(p -> new EnvelopeBuffered(p.message())).toList();
+    long began = System.nanoTime();
     return Effect()
         .persist(events)
         .thenRun(
             s -> {
+              journalWrites.record(System.nanoTime() - began, java.util.concurrent.TimeUnit.NANOSECONDS);
               for (PendingEnvelope p : batch) {
                 StoredMessage m = p.message();
                 p.waiters().get(0).tell(StatusReply.success(new Buffered(BufferOutcome.STORED, m.storedAt())));
@@ -680,6 +725,22 @@ public final class Mailbox
         .persist(events)
         .thenRun(s -> deleteBodies(matched.stream().map(StoredMessage::bodyKey).toList()))
         .thenReply(cmd.replyTo(), s -> StatusReply.success(new AcknowledgedMany(matched.size())));
+  }
+
+  private ReplyEffect<Event, State> onPurge(State state, PurgeMessages cmd) {
+    List<StoredMessage> all = state.messages();
+    if (all.isEmpty()) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(new Purged(0)));
+    }
+    List<Event> events = new ArrayList<>();
+    for (List<MessageKey> chunk : chunks(all)) {
+      events.add(new EnvelopesPurged(chunk));
+    }
+    List<String> bodyKeys = all.stream().map(StoredMessage::bodyKey).toList();
+    return Effect()
+        .persist(events)
+        .thenRun(s -> deleteBodies(bodyKeys))
+        .thenReply(cmd.replyTo(), s -> StatusReply.success(new Purged(all.size())));
   }
 
   private static List<List<MessageKey>> chunks(List<StoredMessage> messages) {
@@ -763,6 +824,12 @@ public final class Mailbox
             })
         .onEvent(
             EnvelopesExpired.class,
+            (state, e) -> {
+              e.keys().forEach(state::remove);
+              return state;
+            })
+        .onEvent(
+            EnvelopesPurged.class,
             (state, e) -> {
               e.keys().forEach(state::remove);
               return state;

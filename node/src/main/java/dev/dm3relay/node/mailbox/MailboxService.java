@@ -39,6 +39,18 @@ public interface MailboxService {
   /** Up to 1001 envelopes of one conversation, newest first. */
   CompletionStage<Listing> conversation(String address, String conversationId);
 
+  /** What the operator sees of a mailbox; empty for an address with no registered account. */
+  CompletionStage<Optional<MailboxStats>> stats(String address);
+
+  /** Removes every buffered envelope of the address (the account stays); how many were removed. */
+  CompletionStage<Integer> purge(String address);
+
+  /**
+   * @param address the checksummed address
+   * @param oldestStoredAt the oldest buffered envelope's store time (ms), 0 when the mailbox is empty
+   */
+  record MailboxStats(String address, int messages, long bytes, long oldestStoredAt) {}
+
   /** Removes each acknowledged envelope; unknown ones are ignored. Returns how many were removed. */
   CompletionStage<Integer> acknowledge(String address, List<Ack> acknowledgements);
 
@@ -54,17 +66,10 @@ public interface MailboxService {
    * @param senderName nameprep(deliveryInformation.from)
    * @param messageHash {@code metadata.messageHash}, or null in the npm 1.7.1 layout
    * @param encryptedMessageHash {@code metadata.encryptedMessageHash}, or null
-   * @param storedAtMs the postmark's incoming timestamp
-   * @param sizeBytes dm3's size of the submitted envelope
-   * @param json the stored envelope's canonical JSON (postmark set, routing data opened)
+   * @param json the stored envelope's canonical JSON (postmark set, routing data opened); the
+   *     mailbox counts its UTF-8 bytes against the quota and keeps its own store time
    */
-  record BufferedEnvelope(
-      String senderName,
-      String messageHash,
-      String encryptedMessageHash,
-      long storedAtMs,
-      int sizeBytes,
-      String json) {
+  record BufferedEnvelope(String senderName, String messageHash, String encryptedMessageHash, String json) {
 
     /** The hash acknowledgements name this envelope by: {@code messageHash}, else the 1.7.1 field. */
     public String ackHash() {

@@ -20,7 +20,9 @@ public record MailboxSettings(
     int snapshotEvery,
     int listMaxConversations,
     int listMaxPerConversation,
-    Duration askTimeout) {
+    Duration askTimeout,
+    int accountCacheSize,
+    Duration accountCacheExpiry) {
 
   public MailboxSettings {
     if (maxMessages < 1 || maxBytes < 1) {
@@ -43,7 +45,9 @@ public record MailboxSettings(
         c.getInt("snapshot-every"),
         c.getInt("list.max-conversations"),
         c.getInt("list.max-messages-per-conversation"),
-        c.getDuration("ask-timeout"));
+        c.getDuration("ask-timeout"),
+        c.getInt("account-cache.size"),
+        c.getDuration("account-cache.expire-after-access"));
   }
 
   /** {@code 0.1} or {@code 10%}. */
@@ -69,24 +73,24 @@ public record MailboxSettings(
   public MailboxSettings withQuota(int messages, long bytes) {
     return new MailboxSettings(
         messages, bytes, maxSharePerSender, messageTtl, expiryCheckInterval, snapshotEvery, listMaxConversations,
-        listMaxPerConversation, askTimeout);
+        listMaxPerConversation, askTimeout, accountCacheSize, accountCacheExpiry);
   }
 
   public MailboxSettings withMaxSharePerSender(double share) {
     return new MailboxSettings(
         maxMessages, maxBytes, share, messageTtl, expiryCheckInterval, snapshotEvery, listMaxConversations,
-        listMaxPerConversation, askTimeout);
+        listMaxPerConversation, askTimeout, accountCacheSize, accountCacheExpiry);
   }
 
   public MailboxSettings withMessageTtl(Duration ttl) {
     return new MailboxSettings(
         maxMessages, maxBytes, maxSharePerSender, ttl, expiryCheckInterval, snapshotEvery, listMaxConversations,
-        listMaxPerConversation, askTimeout);
+        listMaxPerConversation, askTimeout, accountCacheSize, accountCacheExpiry);
   }
 
   public MailboxSettings withSnapshotEvery(int events) {
     return new MailboxSettings(
         maxMessages, maxBytes, maxSharePerSender, messageTtl, expiryCheckInterval, events, listMaxConversations,
-        listMaxPerConversation, askTimeout);
+        listMaxPerConversation, askTimeout, accountCacheSize, accountCacheExpiry);
   }
 }

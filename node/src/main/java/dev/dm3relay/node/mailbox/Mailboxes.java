@@ -1,5 +1,7 @@
 package dev.dm3relay.node.mailbox;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,15 +36,30 @@ public final class Mailboxes {
     this.bodies = bodies;
   }
 
-  /** Starts the Mailbox shard region on this node. */
+  /**
+   * Starts the Mailbox shard region on this node; body and journal writes are timed in {@code
+   * dm3_relay_store_write_duration_seconds{store="body|journal"}}.
+   */
   public static Mailboxes init(
-      ActorSystem<?> system, MailboxSettings settings, EnvelopeBodies bodies, Clock clock) {
+      ActorSystem<?> system, MailboxSettings settings, EnvelopeBodies bodies, Clock clock, MeterRegistry registry) {
+    Timer journal = storeTimer(registry, "journal");
+    EnvelopeBodies timed = new TimedEnvelopeBodies(bodies, storeTimer(registry, "body"));
     ClusterSharding sharding = ClusterSharding.get(system);
     sharding.init(
         Entity.of(
             Mailbox.ENTITY_TYPE_KEY,
-            ctx -> Mailbox.create(ctx.getEntityId(), settings, bodies, clock)));
-    return new Mailboxes(sharding, settings, bodies);
+            ctx -> Mailbox.create(ctx.getEntityId(), settings, timed, clock, journal)));
+    return new Mailboxes(sharding, settings, timed);
+  }
+
+  private static Timer storeTimer(MeterRegistry registry, String store) {
+    return Timer.builder("dm3.relay.store.write.duration")
+        .description("Cassandra writes of the submit path: a body row, or a journal write of up to 100 index events")
+        .tag("store", store)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(java.time.Duration.ofMillis(1))
+        .maximumExpectedValue(java.time.Duration.ofSeconds(10))
+        .register(registry);
   }
 
   public MailboxSettings settings() {
@@ -64,6 +81,14 @@ public final class Mailboxes {
   public CompletionStage<Done> setSpamFilterRules(String address, String spamFilterRulesJson) {
     return direct(mailbox(address)
         .askWithStatus(r -> new Mailbox.SetSpamFilterRules(spamFilterRulesJson, r), settings.askTimeout()));
+  }
+
+  public CompletionStage<Mailbox.Stats> stats(String address) {
+    return direct(mailbox(address).askWithStatus(Mailbox.GetStats::new, settings.askTimeout()));
+  }
+
+  public CompletionStage<Mailbox.Purged> purge(String address) {
+    return direct(mailbox(address).askWithStatus(Mailbox.PurgeMessages::new, settings.askTimeout()));
   }
 
   public CompletionStage<Mailbox.Account> account(String address) {

@@ -32,13 +32,17 @@ public final class ShardedMailboxService implements MailboxService {
    * Parsed accounts by address, reused while the mailbox returns the same JSON: every submit looks
    * up its receiver, and parsing the signed profile each time is per-message work that need not be.
    */
-  private final Cache<String, CachedAccount> parsed =
-      Caffeine.newBuilder().maximumSize(20_000).expireAfterAccess(Duration.ofMinutes(10)).build();
+  private final Cache<String, CachedAccount> parsed;
 
   private record CachedAccount(Mailbox.Account source, Account account) {}
 
   public ShardedMailboxService(Mailboxes mailboxes, ListingSettings listing, ActorSystem<?> system) {
     this.mailboxes = mailboxes;
+    this.parsed =
+        Caffeine.newBuilder()
+            .maximumSize(mailboxes.settings().accountCacheSize())
+            .expireAfterAccess(mailboxes.settings().accountCacheExpiry())
+            .build();
     this.listing = listing;
     this.listings = new ListingLimits(listing);
     this.system = system;
@@ -129,6 +133,20 @@ public final class ShardedMailboxService implements MailboxService {
   /** Listings streaming on this node now. */
   public int activeListings() {
     return listings.active();
+  }
+
+  @Override
+  public CompletionStage<Optional<MailboxStats>> stats(String address) {
+    String key = MailboxAddress.checksummed(address);
+    return mailboxes
+        .stats(key)
+        .thenApply(
+            s -> s.registered() ? Optional.of(new MailboxStats(key, s.messages(), s.bytes(), s.oldestStoredAt())) : Optional.empty());
+  }
+
+  @Override
+  public CompletionStage<Integer> purge(String address) {
+    return mailboxes.purge(MailboxAddress.checksummed(address)).thenApply(Mailbox.Purged::count);
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.dm3relay.node.registration;
 
 import dev.dm3relay.node.auth.Sessions;
 import dev.dm3relay.node.core.Account;
+import dev.dm3relay.node.core.ErrorCode;
 import dev.dm3relay.node.core.NameResolver;
 import dev.dm3relay.node.ens.PublishedProfiles;
 import dev.dm3relay.node.mailbox.Mailbox;
@@ -48,18 +49,47 @@ public final class ProfileRegistrations {
   /** How a registration ended. */
   public sealed interface Result {
     /** Stored now, or was stored already: the receipt to answer with. */
-    record Registered(String receipt, boolean changed) implements Result {}
+    record Registered(String receipt, boolean changed) implements Result {
+      @Override
+      public ErrorCode code() {
+        throw new IllegalStateException("a registration is no refusal");
+      }
+    }
 
-    record Unresolvable(String name) implements Result {}
+    /** The dm3 error code of a refusal. */
+    ErrorCode code();
+
+    record Unresolvable(String name) implements Result {
+      @Override
+      public ErrorCode code() {
+        return ErrorCode.RESOURCE_NOT_FOUND;
+      }
+    }
 
     /** The profile's signature is not by the name's address. */
-    record NotSignedByAddress(String address) implements Result {}
+    record NotSignedByAddress(String address) implements Result {
+      @Override
+      public ErrorCode code() {
+        return ErrorCode.INVALID_INPUT;
+      }
+    }
 
     /** The profile's keys cannot be used. */
-    record UnusableKeys(String reason) implements Result {}
+    record UnusableKeys(String reason) implements Result {
+      @Override
+      public ErrorCode code() {
+        return ErrorCode.INVALID_INPUT;
+      }
+    }
 
     /** Another profile is registered and nothing proves the poster holds the account. */
-    record Conflict(String address) implements Result {}
+    /** Refused as unauthorized: the proof that would allow the replacement is missing. */
+    record Conflict(String address) implements Result {
+      @Override
+      public ErrorCode code() {
+        return ErrorCode.UNAUTHORIZED;
+      }
+    }
   }
 
   /** What is registered for a name: {@code GET /profile/:name} and {@code dm3_getProfileExtension}. */

@@ -22,7 +22,9 @@ public record CassandraSettings(
     ApplySchema applySchema,
     Path dataDir,
     Optional<Path> serverLib,
-    EmbeddedCassandraSettingsWithoutLib embedded) {
+    EmbeddedCassandraSettingsWithoutLib embedded,
+    java.time.Duration sessionStartTimeout,
+    java.time.Duration probeInterval) {
 
   /** Whether to apply ops/cql/schema.cql at start. AUTO: only to the embedded Cassandra. */
   public enum ApplySchema {
@@ -67,7 +69,9 @@ public record CassandraSettings(
             e.getString("heap"),
             e.getDuration("start-timeout"),
             e.getDuration("stop-timeout"),
-            e.getBoolean("test-mode")));
+            e.getBoolean("test-mode")),
+        c.getDuration("session-start-timeout"),
+        c.getDuration("probe-interval"));
   }
 
   public boolean embeddedWanted() {

@@ -19,7 +19,7 @@ public sealed interface SubmitResult {
     }
   }
 
-  /** Every way a submission is refused, in pipeline order (§5.1), with its dm3 error code. */
+  /** Every way a submission is refused, with its dm3 error code. */
   enum Refusal {
     MALFORMED_JSON(ErrorCode.PARSE_ERROR),
     INVALID_SCHEMA(ErrorCode.INVALID_PARAMS),
@@ -32,7 +32,9 @@ public sealed interface SubmitResult {
     SPAM(ErrorCode.SPAM),
     RECEIVER_KEY_INVALID(ErrorCode.INVALID_INPUT),
     MAILBOX_FULL(ErrorCode.LIMIT_EXCEEDED),
-    SENDER_SHARE_FULL(ErrorCode.LIMIT_EXCEEDED);
+    SENDER_SHARE_FULL(ErrorCode.LIMIT_EXCEEDED),
+    /** The operator blocked the sender's address (admin API); HTTP 403. */
+    BLOCKED_SENDER(ErrorCode.SPAM);
 
     private final ErrorCode code;
 

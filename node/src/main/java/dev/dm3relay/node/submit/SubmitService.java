@@ -1,6 +1,8 @@
 package dev.dm3relay.node.submit;
 
+import dev.dm3relay.node.core.SenderBlocklist;
 import dev.dm3relay.node.core.SpamFilter;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.dm3relay.node.core.DeliveryMetrics;
 import dev.dm3relay.node.core.LivePush;
 
@@ -42,6 +44,8 @@ public final class SubmitService {
   private final LivePush livePush;
   private final BooleanSupplier storageReachable;
   private final DeliveryMetrics metrics;
+  private final SenderBlocklist blocklist;
+  private final SubmitMeters meters;
   private final Clock clock;
 
   public SubmitService(
@@ -53,6 +57,8 @@ public final class SubmitService {
       LivePush livePush,
       BooleanSupplier storageReachable,
       DeliveryMetrics metrics,
+      SenderBlocklist blocklist,
+      MeterRegistry registry,
       Clock clock) {
     this.deliveryService = deliveryService;
     this.sizeLimit = sizeLimit;
@@ -62,10 +68,27 @@ public final class SubmitService {
     this.livePush = livePush;
     this.storageReachable = storageReachable;
     this.metrics = metrics;
+    this.blocklist = blocklist;
+    this.meters = new SubmitMeters(registry);
     this.clock = clock;
   }
 
-  public CompletionStage<SubmitResult> submit(String envelopeJson) {
+  /**
+   * Runs the pipeline and counts its end in {@code dm3_relay_submits_total{transport, outcome,
+   * reason}} and {@code dm3_relay_submit_duration_seconds} (from here to the durable answer).
+   */
+  public CompletionStage<SubmitResult> submit(String envelopeJson, Transport transport) {
+    long began = System.nanoTime();
+    CompletionStage<SubmitResult> result;
+    try {
+      result = pipeline(envelopeJson);
+    } catch (RuntimeException e) {
+      result = CompletableFuture.failedFuture(e);
+    }
+    return result.whenComplete((r, failure) -> meters.record(transport, r, System.nanoTime() - began));
+  }
+
+  private CompletionStage<SubmitResult> pipeline(String envelopeJson) {
     if (!storageReachable.getAsBoolean()) {
       // Fail at once while Cassandra is known to be down: a 200 could not be durable, and waiting
       // for each request's own timeout would pile up connections.
@@ -86,6 +109,30 @@ public final class SubmitService {
     } catch (IllegalArgumentException e) {
       return done(new Rejected(Refusal.INVALID_DELIVERY_INFORMATION, e.getMessage()));
     }
+    return senderBlocked(senderName)
+        .thenCompose(
+            blocked ->
+                blocked
+                    ? done(new Rejected(Refusal.BLOCKED_SENDER, "this sender is blocked on this relay"))
+                    : toReceiver(opened, routing, senderName, receiverName));
+  }
+
+  /**
+   * Whether the sender's name resolves to an address the operator blocked. Nothing is looked up
+   * while nothing is blocked; a sender whose name cannot be resolved now is not held back by it.
+   */
+  private CompletionStage<Boolean> senderBlocked(String senderName) {
+    if (blocklist.isEmpty()) {
+      return CompletableFuture.completedFuture(false);
+    }
+    return names
+        .resolveAddress(senderName)
+        .thenApply(address -> address.map(blocklist::blocks).orElse(false))
+        .exceptionally(unresolvable -> false);
+  }
+
+  private CompletionStage<SubmitResult> toReceiver(
+      OpenedEnvelope opened, DeliveryInformation routing, String senderName, String receiverName) {
     return names
         .resolveAddress(receiverName)
         .thenCompose(
@@ -163,8 +210,6 @@ public final class SubmitService {
             senderName,
             stored.metadata().messageHash(),
             stored.metadata().encryptedMessageHash(),
-            now,
-            opened.sizeBytes(),
             json);
     return mailboxes
         .buffer(address, buffered)

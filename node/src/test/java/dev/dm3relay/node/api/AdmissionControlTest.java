@@ -53,7 +53,7 @@ class AdmissionControlTest extends AllDirectives {
 
   @BeforeAll
   static void start() throws Exception {
-    system = ActorSystem.create("admission-test");
+    system = ActorSystem.create("admission-test", dev.dm3relay.node.LocalSystems.config());
     admission = new AdmissionControl(new InFlightLimit(LIMIT));
     AdmissionControlTest routes = new AdmissionControlTest();
     Route route =

@@ -32,7 +32,7 @@ class RequestTimeoutResponseTest extends AllDirectives {
     ActorSystem system =
         ActorSystem.create(
             "request-timeout-test",
-            ConfigFactory.parseString("pekko.http.server.request-timeout = 300ms").withFallback(ConfigFactory.load()));
+            ConfigFactory.parseString("pekko.http.server.request-timeout = 300ms").withFallback(dev.dm3relay.node.LocalSystems.config()));
     try {
       Route neverAnswers = completeWithFuture(new CompletableFuture<>());
       Route route = withRequestTimeoutResponse(Responses::timedOut, () -> neverAnswers);

@@ -25,8 +25,10 @@ class SessionsTest {
 
   private final InMemoryMailboxService mailboxes = new InMemoryMailboxService();
   private final FakeNames names = new FakeNames(false);
+  private final io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+      new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
   private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
-  private final Sessions sessions = new Sessions(UseCases.IDENTITY.jwt(), names, mailboxes, UseCases.ledger(), clock);
+  private final Sessions sessions = new Sessions(UseCases.IDENTITY.jwt(), names, mailboxes, UseCases.ledger(), clock, registry);
   private final WalletUser bob = WalletUser.create();
 
   private void register(WalletUser user) throws Exception {
@@ -59,6 +61,9 @@ class SessionsTest {
     String right = sign(bob, challenge);
     assertInstanceOf(Sessions.Outcome.Granted.class, await(sessions.login(bob.name(), challenge, right)));
     assertEquals(new Sessions.Outcome.Refused<>("challenge already used"), await(sessions.login(bob.name(), challenge, right)));
+    assertEquals(1, registry.counter("dm3.relay.auth", "step", "login", "outcome", "granted").count());
+    assertEquals(2, registry.counter("dm3.relay.auth", "step", "login", "outcome", "refused").count());
+    assertEquals(1, registry.counter("dm3.relay.auth", "step", "challenge", "outcome", "granted").count());
     assertInstanceOf(Sessions.Outcome.Refused.class, await(sessions.login(bob.name(), challenge + "x", right)));
   }
 

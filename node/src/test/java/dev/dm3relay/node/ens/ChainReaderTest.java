@@ -55,7 +55,7 @@ class ChainReaderTest {
     server.start();
     reader =
         ChainReader.connect(
-            "http://127.0.0.1:" + server.getAddress().getPort(), Duration.ofSeconds(5));
+            "http://127.0.0.1:" + server.getAddress().getPort(), Duration.ofSeconds(5), TestChain.ENS_DEFAULTS.maxRpcCallsInFlight());
   }
 
   @AfterEach

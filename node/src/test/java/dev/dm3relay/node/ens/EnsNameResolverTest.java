@@ -182,7 +182,7 @@ class EnsNameResolverTest {
 
   private static EnsNameResolver resolver() {
     return new EnsNameResolver(
-        ChainReader.connect(chain.rpcUrl(), Duration.ofSeconds(5)), config());
+        ChainReader.connect(chain.rpcUrl(), Duration.ofSeconds(5), TestChain.ENS_DEFAULTS.maxRpcCallsInFlight()), config());
   }
 
   private static <T> T await(CompletionStage<T> stage) throws Exception {
@@ -313,7 +313,7 @@ class EnsNameResolverTest {
     AtomicLong now = new AtomicLong(System.nanoTime());
     EnsConfig quick = config().withLookupLimits(Duration.ofSeconds(2), Duration.ofSeconds(5), 4);
     try (EnsNameResolver resolver =
-        new EnsNameResolver(new ChainReader(new HttpService(chain.rpcUrl())), quick, new PublicHttp(true, 64), now::get)) {
+        new EnsNameResolver(new ChainReader(new HttpService(chain.rpcUrl()), TestChain.ENS_DEFAULTS.maxRpcCallsInFlight()), quick, new PublicHttp(true, 64), now::get)) {
       long began = System.nanoTime();
       ExecutionException failure =
           assertThrows(ExecutionException.class, () -> await(resolver.resolveAddress("d.drip.eth")));
@@ -340,7 +340,7 @@ class EnsNameResolverTest {
   void aGatewayHostNameThatResolvesToLoopbackIsNotFetched() throws Exception {
     try (EnsNameResolver resolver =
         new EnsNameResolver(
-            ChainReader.connect(chain.rpcUrl(), Duration.ofSeconds(5)), config().withPrivateGateways(false))) {
+            ChainReader.connect(chain.rpcUrl(), Duration.ofSeconds(5), TestChain.ENS_DEFAULTS.maxRpcCallsInFlight()), config().withPrivateGateways(false))) {
       assertEquals(Optional.empty(), await(resolver.resolveAddress("l.localhost.eth")));
     }
     assertEquals(0, gateway.hitsFor("l.localhost.eth").size(), "the connection is refused at its DNS answer");
@@ -371,7 +371,7 @@ class EnsNameResolverTest {
     int before = gateway.hitsFor("carol.offchain.eth").size();
     try (EnsNameResolver resolver =
         new EnsNameResolver(
-            ChainReader.connect(chain.rpcUrl(), Duration.ofSeconds(5)),
+            ChainReader.connect(chain.rpcUrl(), Duration.ofSeconds(5), TestChain.ENS_DEFAULTS.maxRpcCallsInFlight()),
             config().withPrivateGateways(false))) {
       assertEquals(Optional.empty(), await(resolver.resolveAddress("carol.offchain.eth")));
     }
@@ -428,7 +428,7 @@ class EnsNameResolverTest {
   void anUnreachableRpcFailsTheStageButAddressNamesStillResolve() throws Exception {
     String deadRpc = "http://127.0.0.1:" + TestChain.freePort();
     try (EnsNameResolver resolver =
-        new EnsNameResolver(ChainReader.connect(deadRpc, Duration.ofSeconds(2)), config())) {
+        new EnsNameResolver(ChainReader.connect(deadRpc, Duration.ofSeconds(2), TestChain.ENS_DEFAULTS.maxRpcCallsInFlight()), config())) {
       ExecutionException failure =
           assertThrows(ExecutionException.class, () -> await(resolver.resolveAddress("alice.eth")));
       assertInstanceOf(ChainUnavailableException.class, failure.getCause());
@@ -448,7 +448,7 @@ class EnsNameResolverTest {
     EnsConfig noRegistry = config().withRegistry(chain.account(9));
     try (EnsNameResolver resolver =
         new EnsNameResolver(
-            ChainReader.connect(chain.rpcUrl(), Duration.ofSeconds(5)), noRegistry)) {
+            ChainReader.connect(chain.rpcUrl(), Duration.ofSeconds(5), TestChain.ENS_DEFAULTS.maxRpcCallsInFlight()), noRegistry)) {
       ExecutionException failure =
           assertThrows(ExecutionException.class, () -> await(resolver.resolveAddress("alice.eth")));
       assertInstanceOf(ChainUnavailableException.class, failure.getCause());
@@ -477,7 +477,7 @@ class EnsNameResolverTest {
     EnsConfig config = config().withTtls(Duration.ofMinutes(5), Duration.ofSeconds(30));
     try (EnsNameResolver resolver =
         new EnsNameResolver(
-            new ChainReader(rpc),
+            new ChainReader(rpc, TestChain.ENS_DEFAULTS.maxRpcCallsInFlight()),
             config,
             new PublicHttp(true, 64),
             now::get)) {
@@ -509,11 +509,11 @@ class EnsNameResolverTest {
   @Test
   void concurrentLookupsOfOneNameShareOneLookup() throws Exception {
     CountingService single = new CountingService(chain.rpcUrl());
-    try (EnsNameResolver resolver = new EnsNameResolver(new ChainReader(single), config())) {
+    try (EnsNameResolver resolver = new EnsNameResolver(new ChainReader(single, TestChain.ENS_DEFAULTS.maxRpcCallsInFlight()), config())) {
       assertEquals(checksummed(BOB), await(resolver.resolveAddress("bob.wild.eth")));
     }
     CountingService shared = new CountingService(chain.rpcUrl());
-    try (EnsNameResolver resolver = new EnsNameResolver(new ChainReader(shared), config().withConcurrency(64, 8))) {
+    try (EnsNameResolver resolver = new EnsNameResolver(new ChainReader(shared, TestChain.ENS_DEFAULTS.maxRpcCallsInFlight()), config().withConcurrency(64, 8))) {
       List<CompletableFuture<Optional<String>>> lookups = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
         lookups.add(resolver.resolveAddress("bob.wild.eth").toCompletableFuture());
@@ -528,7 +528,7 @@ class EnsNameResolverTest {
   @Test
   void onlyAFewRequestsWaitOnALookupUnderWayAndOnlySoManyLookupsRun() throws Exception {
     try (EnsNameResolver resolver =
-        new EnsNameResolver(new ChainReader(new HttpService(chain.rpcUrl())), config().withConcurrency(2, 3))) {
+        new EnsNameResolver(new ChainReader(new HttpService(chain.rpcUrl()), TestChain.ENS_DEFAULTS.maxRpcCallsInFlight()), config().withConcurrency(2, 3))) {
       List<CompletableFuture<Optional<String>>> lookups = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
         lookups.add(resolver.resolveAddress("d.drip.eth").toCompletableFuture()); // slow: its gateway drips

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 class InboxTest {
 
   private final InMemoryMailboxService mailboxes = new InMemoryMailboxService();
-  private final Inbox inbox = new Inbox(mailboxes);
+  private final io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+  private final Inbox inbox = new Inbox(mailboxes, registry);
   private final WalletUser bob = WalletUser.create();
   private final Account account = new Account(bob.address(), bob.profile(), null);
 
@@ -30,6 +31,8 @@ class InboxTest {
     assertTrue(assertInstanceOf(Inbox.Fetch.Invalid.class, invalid).reason().startsWith("invalid name"));
     assertEquals(1, mailboxes.conversationsListed.size(), "an invalid name reaches no mailbox");
     assertInstanceOf(Inbox.Fetch.Listed.class, await(inbox.incoming(account)));
+    assertEquals(1, registry.counter("dm3.relay.fetches", "kind", "incoming").count());
+    assertEquals(1, registry.counter("dm3.relay.fetches", "kind", "conversation").count(), "the invalid one is not a fetch");
   }
 
   @Test
@@ -38,6 +41,7 @@ class InboxTest {
         await(inbox.acknowledge(account, List.of(new Acknowledgement("Alice.eth", "0x" + "ab".repeat(32)))));
     assertEquals(new Inbox.Acknowledged.Done(0), done);
     assertEquals(List.of(List.of(new MailboxService.Ack("alice.eth", "0x" + "ab".repeat(32)))), mailboxes.acknowledged);
+    assertEquals(0, registry.counter("dm3.relay.acknowledged.messages").count(), "nothing was there to remove");
 
     List<Acknowledgement> oneBad =
         List.of(new Acknowledgement("alice.eth", "0x01"), new Acknowledgement("x".repeat(256) + ".eth", "0x02"));

@@ -40,6 +40,8 @@ class LiveSessionsTest {
   private final AtomicInteger counted = new AtomicInteger();
   private final EphemeralKeyPool keys = new EphemeralKeyPool(8);
   private final InFlightLimit inFlight = new InFlightLimit(1);
+  private final io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+      new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
   private final SubmitService submit =
       new SubmitService(
           new DeliveryService(UseCases.IDENTITY, keys),
@@ -60,6 +62,8 @@ class LiveSessionsTest {
               return CompletableFuture.completedFuture(Optional.empty());
             }
           },
+          dev.dm3relay.node.core.SenderBlocklist.NONE,
+          registry,
           Clock.systemUTC());
   private final LiveSessions live = new LiveSessions(sessions, submit, inFlight);
   private final WalletUser bob = WalletUser.create();
@@ -101,6 +105,8 @@ class LiveSessionsTest {
     assertEquals("{\"response\":\"success\"}", await(live.onEvent(alice.address(), "submitMessage", submitEvent(alice, bob))).toString());
     assertEquals(1, mailboxes.buffered(bob.address()).size());
     assertEquals(1, counted.get(), "counted in the delivery metrics as /rpc's are");
+    assertEquals(
+        1, registry.find("dm3.relay.submits").tags("transport", "socket", "outcome", "accepted").counter().count(), "and in /metrics");
     assertEquals(0, inFlight.inFlight(), "the slot comes back");
 
     assertEquals("{\"error\":\"invalid schema\"}", await(live.onEvent(alice.address(), "submitMessage", Json.parse("{\"envelop\":1}"))).toString());

@@ -25,6 +25,7 @@ public final class InMemoryMailboxService implements MailboxService {
   private final Map<String, SignedUserProfile> profiles = new ConcurrentHashMap<>();
   private final Map<String, String> spamRules = new ConcurrentHashMap<>();
   private final Map<String, LinkedHashMap<String, BufferedEnvelope>> envelopes = new ConcurrentHashMap<>();
+  private final Map<BufferedEnvelope, Long> storedAt = new ConcurrentHashMap<>();
   /** Every acknowledge call, as it reached the mailboxes. */
   public final List<List<Ack>> acknowledged = new ArrayList<>();
   /** The conversation ids listed, in order. */
@@ -87,6 +88,7 @@ public final class InMemoryMailboxService implements MailboxService {
       return done(BufferOutcome.MAILBOX_FULL);
     }
     box.put(key, envelope);
+    storedAt.put(envelope, System.currentTimeMillis());
     return done(BufferOutcome.STORED);
   }
 
@@ -120,6 +122,27 @@ public final class InMemoryMailboxService implements MailboxService {
       }
     }
     return done(removed);
+  }
+
+  @Override
+  public synchronized CompletionStage<Optional<MailboxStats>> stats(String address) {
+    if (!profiles.containsKey(address)) {
+      return done(Optional.empty());
+    }
+    List<BufferedEnvelope> box = buffered(address);
+    return done(
+        Optional.of(
+            new MailboxStats(
+                address,
+                box.size(),
+                box.stream().mapToLong(e -> e.json().getBytes(java.nio.charset.StandardCharsets.UTF_8).length).sum(),
+                box.stream().mapToLong(storedAt::get).min().orElse(0))));
+  }
+
+  @Override
+  public synchronized CompletionStage<Integer> purge(String address) {
+    LinkedHashMap<String, BufferedEnvelope> box = envelopes.remove(address);
+    return done(box == null ? 0 : box.size());
   }
 
   /** The envelopes buffered for {@code address}, in store order. */

@@ -442,4 +442,27 @@ class MailboxTest {
     var result = buffer(envelope("bob.eth", "0x01"));
     assertInstanceOf(Mailbox.EnvelopeBuffered.class, result.event());
   }
+
+  @Test
+  void statsAndAPurgeThatKeepsTheAccount() {
+    register("{\"profile\":1}", Replace.NEVER, null);
+    buffer(envelope("bob.eth", "0x01"));
+    clock.advance(Duration.ofMinutes(1));
+    buffer(envelope("carol.eth", "0x02"));
+    Mailbox.Stats stats = mailbox.<StatusReply<Mailbox.Stats>>runCommand(Mailbox.GetStats::new).reply().getValue();
+    assertTrue(stats.registered());
+    assertEquals(2, stats.messages());
+    assertEquals(mailbox.getState().totalBytes(), stats.bytes());
+    assertEquals(mailbox.getState().messages().get(0).storedAt(), stats.oldestStoredAt());
+
+    var purged = mailbox.<StatusReply<Mailbox.Purged>>runCommand(Mailbox.PurgeMessages::new);
+    assertEquals(2, purged.reply().getValue().count());
+    assertEquals(
+        new Mailbox.EnvelopesPurged(List.of(new MessageKey("bob.eth", "0x01"), new MessageKey("carol.eth", "0x02"))), purged.event());
+    assertEquals(0, mailbox.getState().messageCount());
+    assertFalse(bodies.bodies.containsKey(body("bob.eth", "0x01")), "bodies are deleted");
+    assertEquals("{\"profile\":1}", mailbox.getState().signedProfileJson(), "the account stays");
+    assertTrue(mailbox.<StatusReply<Mailbox.Purged>>runCommand(Mailbox.PurgeMessages::new).hasNoEvents(), "nothing left to purge");
+    assertEquals(0, mailbox.restart().state().messageCount(), "and it stays purged");
+  }
 }

@@ -46,7 +46,7 @@ final class RelayNode implements AutoCloseable {
         CassandraEnvelopeBodies.create(system, EmbeddedCassandraExtension.KEYSPACE)
             .toCompletableFuture()
             .get(30, TimeUnit.SECONDS);
-    return new RelayNode(system, Mailboxes.init(system, settings, bodiesAs.apply(bodies), clock), settings);
+    return new RelayNode(system, Mailboxes.init(system, settings, bodiesAs.apply(bodies), clock, new io.micrometer.core.instrument.simple.SimpleMeterRegistry()), settings);
   }
 
   static RelayNode start(String name) throws Exception {

@@ -68,7 +68,7 @@ class SocketIoRouteTest {
 
   @BeforeAll
   static void start() throws Exception {
-    system = ActorSystem.create("live-test");
+    system = ActorSystem.create("live-test", dev.dm3relay.node.LocalSystems.config());
     LiveConfig base =
         LiveConfig.from(dev.dm3relay.node.RelayConfig.load(ConfigFactory.empty(), java.util.Map.of()), 1_000_000)
             .withMaxPayloadBytes(MAX_PAYLOAD)

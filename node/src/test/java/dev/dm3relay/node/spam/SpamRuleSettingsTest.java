@@ -38,7 +38,7 @@ class SpamRuleSettingsTest {
     assertEquals(json, settings.rulesOf(account()));
     assertInstanceOf(SpamRuleSettings.Result.Saved.class, await(settings.set(account(), Json.parse("{}"))));
     assertNull(account().spamFilterRulesJson(), "{} stores no rules");
-    for (String bad : new String[] {"{\"minNonce\":-1}", "{\"minNonce\":1.5}", "{\"other\":1}", "{\"minBalance\":\"0xzz\"}", "null", "{\"minTokenBalance\":{\"address\":\"0x1\",\"amount\":1}}"}) {
+    for (String bad : new String[] {"{\"minNonce\":-1}", "{\"minNonce\":1.5}", "{\"other\":1}", "{\"minBalance\":\"0xzz\"}", "{\"minBalance\":\"\u0663\"}", "{\"minNonce\":\"-5\"}", "null", "{\"minTokenBalance\":{\"address\":\"0x1\",\"amount\":1}}"}) {
       assertInstanceOf(SpamRuleSettings.Result.Invalid.class, await(settings.set(account(), Json.parse(bad))), bad);
     }
   }

@@ -42,6 +42,21 @@ class SubmitServiceTest {
   private final AtomicInteger counted = new AtomicInteger();
   private final AtomicBoolean storageUp = new AtomicBoolean(true);
   private final AtomicBoolean spamRefuses = new AtomicBoolean();
+  private final io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+      new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+  private final java.util.Set<String> blocked = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final dev.dm3relay.node.core.SenderBlocklist blocklist =
+      new dev.dm3relay.node.core.SenderBlocklist() {
+        @Override
+        public boolean isEmpty() {
+          return blocked.isEmpty();
+        }
+
+        @Override
+        public boolean blocks(String address) {
+          return blocked.contains(address);
+        }
+      };
   private EphemeralKeyPool keys;
   private SubmitService submit;
 
@@ -74,6 +89,8 @@ class SubmitServiceTest {
             (address, json) -> pushed.add(address),
             storageUp::get,
             metrics,
+            blocklist,
+            registry,
             Clock.systemUTC());
     mailboxes.registerProfile(bob.address(), bob.profile(), Mailbox.Replace.NEVER, null);
   }
@@ -91,7 +108,7 @@ class SubmitServiceTest {
   }
 
   private SubmitResult run(String envelopeJson) throws Exception {
-    return submit.submit(envelopeJson).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    return submit.submit(envelopeJson, Transport.HTTP).toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   private SubmitResult.Refusal refusal(String envelopeJson) throws Exception {
@@ -163,5 +180,69 @@ class SubmitServiceTest {
     ExecutionException failure = assertThrows(ExecutionException.class, () -> run(envelope(alice, bob, "hi")));
     assertInstanceOf(SubmitService.StorageUnavailableException.class, failure.getCause());
     assertEquals(0, mailboxes.buffered(bob.address()).size());
+  }
+
+  private double submits(String transport, String outcome, String reason) {
+    var counter = registry.find("dm3.relay.submits").tags("transport", transport, "outcome", outcome, "reason", reason).counter();
+    return counter == null ? -1 : counter.count();
+  }
+
+  @Test
+  void everyEndIsCountedByTransportOutcomeAndReasonWithNoUserInTheLabels() throws Exception {
+    String envelope = envelope(alice, bob, "counted");
+    run(envelope);
+    run(envelope);
+    submit.submit("{not json", Transport.SOCKET).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    storageUp.set(false);
+    assertThrows(ExecutionException.class, () -> run(envelope(alice, bob, "later")));
+    assertEquals(1, submits("http", "accepted", "none"));
+    assertEquals(1, submits("http", "duplicate", "none"));
+    assertEquals(1, submits("socket", "refused", "malformed_json"));
+    assertEquals(1, submits("http", "unavailable", "storage_or_chain"));
+    assertEquals(0, submits("socket", "accepted", "none"), "every series exists from the start");
+    assertEquals(3, registry.find("dm3.relay.submit.duration").tag("transport", "http").timer().count());
+    registry.getMeters().forEach(
+        meter ->
+            meter.getId().getTags().forEach(
+                tag -> assertTrue(!tag.getValue().contains(alice.address()) && !tag.getValue().contains("0x"), "no user in " + meter.getId())));
+  }
+
+  @Test
+  void aBlockedSenderIsRefusedAndOthersAreNot() throws Exception {
+    blocked.add(alice.address());
+    SubmitResult.Rejected refused = assertInstanceOf(SubmitResult.Rejected.class, run(envelope(alice, bob, "blocked")));
+    assertEquals(SubmitResult.Refusal.BLOCKED_SENDER, refused.refusal());
+    assertEquals(ErrorCode.SPAM, refused.refusal().code());
+    assertInstanceOf(SubmitResult.Accepted.class, run(envelope(WalletUser.create(), bob, "not blocked")));
+    blocked.clear();
+    assertInstanceOf(SubmitResult.Accepted.class, run(envelope(alice, bob, "unblocked")));
+  }
+
+  @Test
+  void envelopesThisRelayCannotOpenOrDeliverAreRefusedWithTheirReason() throws Exception {
+    // sealed for another delivery service's key
+    String forAnother =
+        EnvelopeBuilder.textMessage(
+                alice.name(), bob.name(), "hi", System.currentTimeMillis(), alice.keys().signing(),
+                bob.keys().encryption().publicKey(), DeliveryServiceIdentity.generate(new SecureRandom()).encryption().publicKey())
+            .canonical();
+    assertEquals(SubmitResult.Refusal.CANNOT_DECRYPT, refusal(forAnother));
+    // routing data naming no sender
+    String noSender =
+        EnvelopeBuilder.textMessage(
+                "", bob.name(), "hi", System.currentTimeMillis(), alice.keys().signing(),
+                bob.keys().encryption().publicKey(), IDENTITY.encryption().publicKey())
+            .canonical();
+    assertEquals(SubmitResult.Refusal.INVALID_DELIVERY_INFORMATION, refusal(noSender));
+    // a receiver whose stored profile has a low-order encryption key (stored before keys were checked)
+    WalletUser broken = WalletUser.create();
+    var keys = broken.profile().profile();
+    var lowOrder =
+        new dev.dm3relay.protocol.model.SignedUserProfile(
+            new dev.dm3relay.protocol.model.UserProfile("A".repeat(43) + "=", keys.publicSigningKey(), keys.deliveryServices()),
+            broken.profile().signature());
+    mailboxes.registerProfile(broken.address(), lowOrder, Mailbox.Replace.NEVER, null);
+    assertEquals(SubmitResult.Refusal.RECEIVER_KEY_INVALID, refusal(envelope(alice, broken, "to a broken key")));
+    assertEquals(0, counted.get());
   }
 }
