@@ -76,6 +76,9 @@ class ClusterFailureTest {
       env.put("SBR_STABLE_AFTER", "5s");
       env.put("PEKKO_LOGLEVEL", "INFO");
       env.put("ADMIN_TOKEN", ADMIN_TOKEN);
+      if (i == NODES - 1) {
+        env.put("LOG_FORMAT", "json"); // the last node logs as a pod does
+      }
       nodes.add(new RelayProcess("node" + (i + 1), env, dir));
     }
     nodes.forEach(RelayProcess::start);
@@ -377,5 +380,22 @@ class ClusterFailureTest {
     assertTrue(shards > 0, "the members host the mailbox shards: " + cluster);
 
     assertEquals(200, TestClient.send(nodes.get(1).managementUrl(), "DELETE", "/admin/blocked-senders/" + spammer.address(), null, ADMIN_TOKEN).statusCode());
+
+    // the JSON-logging node: one object per line, access lines with their fields, the audit line
+    List<String> lines = java.nio.file.Files.readAllLines(nodes.get(NODES - 1).log());
+    int access = 0;
+    for (String line : lines) {
+      if (line.startsWith("{")) {
+        JsonNode event = Json.parse(line);
+        assertTrue(event.has("@timestamp") && event.has("level") && event.has("logger_name"), line);
+        if (event.path("logger_name").asText().equals("dm3relay.access")) {
+          access++;
+          assertTrue(event.path("route").asText().startsWith("/") || event.path("route").asText().equals("(unmatched)"), line);
+          assertTrue(!line.contains(receiver.address().toLowerCase()), "no name in an access line: " + line);
+        }
+      }
+    }
+    assertTrue(access > 0, "access lines in the JSON log");
+    assertTrue(lines.stream().noneMatch(l -> l.contains("|-WARN") || l.contains("|-INFO")), "no logback status dump");
   }
 }

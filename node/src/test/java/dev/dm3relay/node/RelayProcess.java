@@ -55,6 +55,11 @@ public final class RelayProcess implements AutoCloseable {
     command.add("-Xmx384m");
     command.add("-XX:+UseSerialGC");
     command.add("-XX:TieredStopAtLevel=1");
+    if (env.containsKey("LOG_FORMAT")) {
+      // the relay's own logging configuration, as in production, not the tests' (which is first
+      // on this class path)
+      command.add("-Dlogback.configurationFile=logback.xml");
+    }
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(Main.class.getName());

@@ -652,4 +652,15 @@ class SecurityTest {
     JsonNode profile = Json.parse(send("GET", "/profile/" + user.address(), null, null).body());
     assertEquals(user.profile().canonical(), dev.dm3relay.protocol.json.CanonicalJson.stringify(profile));
   }
+
+  @Test
+  void withoutAnAdminTokenThereIsNoAdminApi() throws Exception {
+    for (String path : new String[] {"/admin/cluster", "/admin/blocked-senders", "/admin/mailboxes/" + WalletUser.create().address()}) {
+      HttpResponse<String> none = TestClient.send(relay.managementUrl(), "GET", path, null, "anything-at-all-0123456789");
+      assertEquals(404, none.statusCode(), path);
+      assertTrue(none.body().contains("\"code\""), "a JSON error: " + none.body());
+    }
+    HttpResponse<String> metrics = TestClient.send(relay.managementUrl(), "GET", "/metrics", null, null);
+    assertEquals(200, metrics.statusCode(), "metrics need no token: they name no user");
+  }
 }

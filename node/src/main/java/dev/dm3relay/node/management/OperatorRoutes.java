@@ -56,8 +56,10 @@ public final class OperatorRoutes extends AllDirectives implements ManagementRou
 
   @Override
   public Route routes(ManagementRouteProviderSettings settings) {
+    // JSON refusals under our paths; a path none of the management routes takes is Pekko
+    // Management's own (plain-text) 404, since its routes are joined outside any of ours
     return concat(
-        path("metrics", () -> get(() -> optionalHeaderValueByName("Accept", this::scrape))),
+        path("metrics", () -> handleRejections(jsonRejections(), () -> get(() -> optionalHeaderValueByName("Accept", this::scrape)))),
         pathPrefix("admin", () -> handleExceptions(errors(), () -> handleRejections(jsonRejections(), this::admin))));
   }
 
