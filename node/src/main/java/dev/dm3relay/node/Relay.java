@@ -29,6 +29,8 @@ import dev.dm3relay.node.live.LiveBridge;
 import dev.dm3relay.node.live.LiveSessions;
 import dev.dm3relay.node.core.SpamFilter;
 import dev.dm3relay.node.submit.SubmitService;
+import dev.dm3relay.node.ratelimit.RateLimitSettings;
+import dev.dm3relay.node.ratelimit.RateLimits;
 import dev.dm3relay.node.ens.EnsConfig;
 import dev.dm3relay.node.ens.NameResolvers;
 import dev.dm3relay.node.core.NameResolver;
@@ -197,14 +199,17 @@ public final class Relay implements AutoCloseable {
     Duration flushEvery = metricsSettings.flushInterval();
     system.scheduler().scheduleAtFixedRate(flushEvery, flushEvery, metrics::flush, system.executionContext());
 
+    RateLimitSettings rateLimitSettings = RateLimitSettings.from(config);
+    RateLimits rateLimits = new RateLimits(rateLimitSettings, registry);
     SubmitService submissions =
         new SubmitService(
             deliveryService, settings::sizeLimit, names, mailboxService, spamFilter, bridge, probe::reachable, metrics, blocked,
-            registry, clock);
+            registry, rateLimits, clock);
     Sessions sessions =
-        new Sessions(identity.jwt(), names, mailboxService, new CassandraChallengeLedger(session, keyspace), clock, registry);
+        new Sessions(
+            identity.jwt(), names, mailboxService, new CassandraChallengeLedger(session, keyspace), clock, registry, rateLimits);
     ProfileRegistrations registrations =
-        new ProfileRegistrations(names, mailboxService, sessions, PublishedProfiles.of(names, ensConfig));
+        new ProfileRegistrations(names, mailboxService, sessions, PublishedProfiles.of(names, ensConfig), rateLimits);
     Inbox inbox = new Inbox(mailboxService, registry);
     // one limit for the node: a socket's submits are admitted like /rpc's
     InFlightLimit inFlight = new InFlightLimit(settings.maxInFlight());
@@ -212,17 +217,17 @@ public final class Relay implements AutoCloseable {
         .description("Requests refused before any work: at the node's in-flight limit, or answered by the request timeout")
         .tag("reason", "admission")
         .register(registry);
-    LiveSessions liveSessions = new LiveSessions(sessions, submissions, inFlight);
+    LiveSessions liveSessions = new LiveSessions(sessions, submissions, inFlight, rateLimits);
     OperatorConsole.get(system)
         .install(
             new Administration(names, mailboxService, blocked, new ClusterStatus(system, Mailbox.ENTITY_TYPE_KEY, mailboxSettings.askTimeout())),
             adminSettings);
 
-    var socketRoute = SocketIoRoute.create(live, liveSessions, liveSessions, liveConfig);
+    var socketRoute = SocketIoRoute.create(live, liveSessions, liveSessions, liveConfig, rateLimits);
     RelayApi api =
         new RelayApi(
             settings, identity, submissions, sessions, registrations, inbox, new SpamRuleSettings(mailboxService, names.resolvesChainNames()), metrics,
-            inFlight, registry, clock, socketRoute);
+            inFlight, registry, clock, rateLimits, socketRoute);
     HttpServer.Binding binding =
         join(
             HttpServer.bind(
@@ -230,7 +235,11 @@ public final class Relay implements AutoCloseable {
                 settings.host(),
                 settings.port(),
                 api.routes(),
-                new HttpServer.Limits(settings.requestReadTimeout(), liveConfig.maxPayloadBytes()),
+                new HttpServer.Limits(
+                    settings.requestReadTimeout(),
+                    liveConfig.maxPayloadBytes(),
+                    settings.maxConnectionsPerIp(),
+                    peer -> rateLimits.trustedProxy(peer) ? null : rateLimits.clientOf(peer, java.util.List.of())),
                 settings.drainTimeout()),
             startTimeout);
     HttpReadinessCheck.Serving serving = HttpReadinessCheck.ID.get(Adapter.toClassic(system));

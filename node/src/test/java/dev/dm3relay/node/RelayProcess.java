@@ -65,6 +65,12 @@ public final class RelayProcess implements AutoCloseable {
     command.add(Main.class.getName());
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().putAll(env);
+    // Every node's clients here are on 127.0.0.1: the per-client limits are off unless a test sets them.
+    for (String limit :
+        List.of("RATE_LIMIT_IP", "RATE_LIMIT_SENDER", "RATE_LIMIT_RECIPIENT", "RATE_LIMIT_AUTH", "RATE_LIMIT_SIGNUP",
+            "MAX_CONNECTIONS_PER_IP", "LIVE_MAX_SOCKETS_PER_IP")) {
+      builder.environment().putIfAbsent(limit, "0");
+    }
     try {
       Files.createDirectories(log.getParent());
       process = builder.start();

@@ -25,18 +25,22 @@ public final class UseCases {
   public static final DeliveryServiceIdentity IDENTITY = DeliveryServiceIdentity.generate(new SecureRandom());
 
   /** One-time challenges in a set: each id is taken once. */
+  /** Rate limits off: use-case tests of other rules run many requests from one client. */
+  public static final dev.dm3relay.node.ratelimit.RateLimits NO_LIMITS =
+      dev.dm3relay.node.ratelimit.RateLimits.off(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+
   public static ChallengeLedger ledger() {
     Set<String> used = ConcurrentHashMap.newKeySet();
     return (id, forgetAfter) -> CompletableFuture.completedFuture(used.add(id));
   }
 
   public static Sessions sessions(FakeNames names, InMemoryMailboxService mailboxes, Clock clock) {
-    return new Sessions(IDENTITY.jwt(), names, mailboxes, ledger(), clock, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    return new Sessions(IDENTITY.jwt(), names, mailboxes, ledger(), clock, new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), NO_LIMITS);
   }
 
   /** The challenge flow as a client runs it: a session token for {@code user}'s current keys. */
   public static String login(Sessions sessions, WalletUser user) throws Exception {
-    String challenge = granted(sessions.challenge(user.name()));
+    String challenge = granted(sessions.challenge(user.name(), "127.0.0.1"));
     String signature =
         Base64.getEncoder()
             .encodeToString(Ed25519.sign(user.keys().signing().privateKey(), challenge.getBytes(StandardCharsets.UTF_8)));

@@ -17,6 +17,8 @@ import java.time.Duration;
  * @param drainTimeout how long requests in handlers get to finish when the node stops
  * @param postmarkKeysAhead X25519 key pairs generated ahead for postmarks (a background thread)
  * @param accessLog one log line per HTTP request (logger {@code dm3relay.access})
+ * @param maxConnectionsPerIp connections one client address may hold open (trusted proxies are
+ *     held to none); 0 = no limit
  */
 public record ApiSettings(
     String host,
@@ -29,7 +31,8 @@ public record ApiSettings(
     int maxMessagesPerMailbox,
     Duration drainTimeout,
     int postmarkKeysAhead,
-    boolean accessLog) {
+    boolean accessLog,
+    int maxConnectionsPerIp) {
 
   public static ApiSettings from(Config config) {
     Config api = config.getConfig("dm3relay.api");
@@ -67,7 +70,8 @@ public record ApiSettings(
         config.getInt("dm3relay.mailbox.max-messages"),
         api.getDuration("drain-timeout"),
         api.getInt("postmark-keys-ahead"),
-        api.getBoolean("access-log"));
+        api.getBoolean("access-log"),
+        api.getInt("max-connections-per-ip"));
   }
 
   /** {@code messageTTL} as the reference reports it: milliseconds (README, protocol choice 3). */

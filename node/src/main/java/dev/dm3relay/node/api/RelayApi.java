@@ -41,6 +41,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import dev.dm3relay.node.registration.ProfileRegistrations;
+import dev.dm3relay.node.ratelimit.RateLimits;
+import dev.dm3relay.node.http.RequestClient;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
@@ -100,6 +102,7 @@ public final class RelayApi extends AllDirectives {
   private final AdmissionControl admission;
   private final io.micrometer.core.instrument.Counter timedOut;
   private final AccessLog accessLog = new AccessLog();
+  private final RateLimits rateLimits;
 
   /**
    * @param inFlight the node's request limit, shared with the socket transport
@@ -117,7 +120,9 @@ public final class RelayApi extends AllDirectives {
       InFlightLimit inFlight,
       MeterRegistry registry,
       Clock clock,
+      RateLimits rateLimits,
       Route extraRoutes) {
+    this.rateLimits = rateLimits;
     this.settings = settings;
     this.identity = identity;
     this.submissions = submissions;
@@ -156,7 +161,7 @@ public final class RelayApi extends AllDirectives {
                             handleRejections(
                                 rejections(),
                                 () ->
-                                    concat(
+                                    withinClientRate(() -> concat(
                                         preflight(),
                                         extraRoutes,
                                         path("hello", () -> get(() -> complete(Responses.text(StatusCodes.OK, "Hello DM3")))),
@@ -164,7 +169,32 @@ public final class RelayApi extends AllDirectives {
                                         // client that is still sending (or drips its body) holds a
                                         // connection, never one of the node's MAX_IN_FLIGHT slots.
                                         extractUnmatchedPath(
-                                            path -> strictBody(bodyLimitFor(path), () -> admission.admit(() -> handleExceptions(exceptions(), this::apiRoutes)))))))));
+                                            path -> strictBody(bodyLimitFor(path), () -> admission.admit(() -> handleExceptions(exceptions(), this::apiRoutes))))))))));
+  }
+
+  /**
+   * RATE_LIMIT_IP: one token of the client's bucket per request, taken before anything of the
+   * request is read (the head is parsed, the body not yet), so a refusal costs a map lookup and
+   * a small answer. Socket.IO handshakes count too; a socket's events are counted by its use case.
+   */
+  private Route withinClientRate(java.util.function.Supplier<Route> inner) {
+    Route admitted = inner.get(); // built once, not per request
+    return extractRequest(
+        request -> {
+          long retryAfter = rateLimits.request(RequestClient.of(request, rateLimits));
+          return retryAfter > 0 ? complete(rateLimited(retryAfter)) : admitted;
+        });
+  }
+
+  /** 429 with Retry-After and {@code {"code":-32005,"message":"rate limit exceeded"}}. */
+  static HttpResponse rateLimited(long retryAfterSeconds) {
+    return Responses.error(StatusCodes.TOO_MANY_REQUESTS, ErrorCode.LIMIT_EXCEEDED, RateLimits.REFUSAL)
+        .addHeader(RawHeader.create("Retry-After", Long.toString(retryAfterSeconds)));
+  }
+
+  /** The client address of the request in hand (for the per-client limits of use cases). */
+  private Route withClient(Function<String, Route> inner) {
+    return extractRequest(request -> inner.apply(RequestClient.of(request, rateLimits)));
   }
 
   /**
@@ -284,6 +314,7 @@ public final class RelayApi extends AllDirectives {
       case INVALID_SCHEMA ->
           Responses.referenceError(StatusCodes.BAD_REQUEST, rejected.referenceError(), rejected.refusal().code(), rejected.message());
       case BLOCKED_SENDER -> Responses.error(StatusCodes.FORBIDDEN, rejected.refusal().code(), rejected.message());
+      case RATE_LIMITED -> rateLimited(rejected.retryAfterSeconds());
       default -> Responses.error(StatusCodes.BAD_REQUEST, rejected.refusal().code(), rejected.message());
     };
   }
@@ -325,13 +356,13 @@ public final class RelayApi extends AllDirectives {
 
   private Route authRoutes(String rawName) {
     return concat(
-        get(() -> completeWith(withName(rawName, this::challenge))),
+        get(() -> withClient(client -> completeWith(withName(rawName, name -> challenge(name, client))))),
         post(() -> body(settings.bodyLimit(), text -> withName(rawName, name -> login(name, text)))));
   }
 
-  private CompletionStage<HttpResponse> challenge(String name) {
+  private CompletionStage<HttpResponse> challenge(String name, String client) {
     return sessions
-        .challenge(name)
+        .challenge(name, client)
         .thenApply(outcome -> outcome instanceof Outcome.Granted<String> g ? Responses.jsonString(g.value()) : authRefusal(outcome))
         .exceptionally(failure -> unavailable("name resolution or storage", failure));
   }
@@ -356,6 +387,9 @@ public final class RelayApi extends AllDirectives {
 
   /** The reference's 400 and error text; the code is the use case's. */
   private static HttpResponse authRefusal(Outcome<?> outcome) {
+    if (outcome instanceof Outcome.RateLimited<?> limited) {
+      return rateLimited(limited.retryAfterSeconds());
+    }
     String error =
         outcome instanceof Outcome.Refused<?> refused
             ? refused.reason()
@@ -373,7 +407,9 @@ public final class RelayApi extends AllDirectives {
                 optionalHeaderValueByName(
                     "Authorization",
                     header ->
-                        body(settings.bodyLimit(), text -> withName(rawName, name -> submitProfile(name, text, header))))));
+                        withClient(
+                            client ->
+                                body(settings.bodyLimit(), text -> withName(rawName, name -> submitProfile(name, text, header, client)))))));
   }
 
   private CompletionStage<HttpResponse> getProfile(String name) {
@@ -393,7 +429,7 @@ public final class RelayApi extends AllDirectives {
   }
 
   /** The reference's answers, plus 409 for a replacement without proof (README, protocol choice 11). */
-  private CompletionStage<HttpResponse> submitProfile(String name, String body, Optional<String> authorization) {
+  private CompletionStage<HttpResponse> submitProfile(String name, String body, Optional<String> authorization, String client) {
     SignedUserProfile profile;
     try {
       profile = SignedUserProfile.fromJson(Json.parse(body));
@@ -401,11 +437,14 @@ public final class RelayApi extends AllDirectives {
       return done(Responses.referenceError(StatusCodes.BAD_REQUEST, "invalid schema", ErrorCode.INVALID_PARAMS, e.getMessage()));
     }
     return registrations
-        .register(name, profile, authorization.flatMap(Sessions::bearerToken))
+        .register(name, profile, authorization.flatMap(Sessions::bearerToken), client)
         .thenApply(
             result -> {
               if (result instanceof ProfileRegistrations.Result.Registered registered) {
                 return Responses.jsonString(registered.receipt());
+              }
+              if (result instanceof ProfileRegistrations.Result.RateLimited limited) {
+                return rateLimited(limited.retryAfterSeconds());
               }
               if (result instanceof ProfileRegistrations.Result.Unresolvable) {
                 return unresolvable("could not submit profile for " + name + ". Unable to resolve address");

@@ -2,6 +2,7 @@ package dev.dm3relay.node.auth;
 
 import dev.dm3relay.node.core.NameResolver;
 import dev.dm3relay.node.mailbox.MailboxService;
+import dev.dm3relay.node.ratelimit.RateLimits;
 import dev.dm3relay.node.core.Account;
 import dev.dm3relay.node.core.ErrorCode;
 import dev.dm3relay.protocol.auth.InvalidTokenException;
@@ -34,9 +35,17 @@ public final class Sessions {
   private final ChallengeLedger ledger;
   private final Clock clock;
   private final MeterRegistry registry;
+  private final RateLimits rateLimits;
 
   public Sessions(
-      Jwt jwt, NameResolver names, MailboxService mailboxes, ChallengeLedger ledger, Clock clock, MeterRegistry registry) {
+      Jwt jwt,
+      NameResolver names,
+      MailboxService mailboxes,
+      ChallengeLedger ledger,
+      Clock clock,
+      MeterRegistry registry,
+      RateLimits rateLimits) {
+    this.rateLimits = rateLimits;
     this.jwt = jwt;
     this.names = names;
     this.mailboxes = mailboxes;
@@ -63,6 +72,9 @@ public final class Sessions {
     }
     if (outcome instanceof Outcome.UnknownAccount<?>) {
       return "unknown_account";
+    }
+    if (outcome instanceof Outcome.RateLimited<?>) {
+      return "rate_limited";
     }
     return "refused";
   }
@@ -95,6 +107,14 @@ public final class Sessions {
       @Override
       public ErrorCode code() {
         return ErrorCode.RESOURCE_NOT_FOUND;
+      }
+    }
+
+    /** RATE_LIMIT_AUTH: too many challenges for this name, or from this client, this minute. */
+    record RateLimited<T>(long retryAfterSeconds) implements Outcome<T> {
+      @Override
+      public ErrorCode code() {
+        return ErrorCode.LIMIT_EXCEEDED;
       }
     }
 
@@ -169,8 +189,16 @@ public final class Sessions {
     return new Jwt.AccountKey(account.address(), account.profile().profile().publicSigningKey());
   }
 
-  /** A fresh challenge for a known account ({@code GET /auth/:name}). */
-  public CompletionStage<Outcome<String>> challenge(String normalizedName) {
+  /**
+   * A fresh challenge for a known account ({@code GET /auth/:name}), within RATE_LIMIT_AUTH per
+   * name and per client: every challenge is a row in the one-time ledger until it expires, so the
+   * limits bound that table too.
+   */
+  public CompletionStage<Outcome<String>> challenge(String normalizedName, String client) {
+    long retryAfter = rateLimits.challenge(normalizedName, client);
+    if (retryAfter > 0) {
+      return counted("challenge", CompletableFuture.completedFuture(new Outcome.RateLimited<>(retryAfter)));
+    }
     return counted("challenge", account(normalizedName)
         .thenApply(
             outcome ->

@@ -60,7 +60,7 @@ final class ConnectionGuard {
       "408 Request Timeout",
       "{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32600,\"message\":\"The request did not arrive in time\"}}");
 
-  private static ByteString rawResponse(String status, String json) {
+  static ByteString rawResponse(String status, String json) {
     byte[] body = json.getBytes(StandardCharsets.UTF_8);
     return ByteString.fromString(
         "HTTP/1.1 " + status + "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: "

@@ -45,8 +45,33 @@ public final class HttpServer {
   /**
    * @param requestReadTimeout how long a request may take to arrive (head, and again its body)
    * @param maxWebSocketMessageBytes the largest WebSocket message a client may send
+   * @param maxConnectionsPerClient connections one peer may hold open (0 = no limit); beyond it a
+   *     new one is answered 429 and closed
+   * @param shareOf which share a peer's connections count against (its address, an IPv6 peer's
+   *     /64), or null for a peer held to no share (a trusted proxy carries many clients)
    */
-  public record Limits(Duration requestReadTimeout, long maxWebSocketMessageBytes) {}
+  public record Limits(
+      Duration requestReadTimeout,
+      long maxWebSocketMessageBytes,
+      int maxConnectionsPerClient,
+      java.util.function.Function<java.net.InetAddress, String> shareOf) {}
+
+  /**
+   * Connections accepted beyond max-connections only to be refused: they are answered 503 (or 429
+   * beyond a client's share) and closed, instead of waiting unanswered in the accept backlog.
+   * Past this many refusals at once, new connections wait in the backlog again.
+   */
+  static final int REFUSAL_HEADROOM = 256;
+
+  private static final ByteString TOO_MANY_CONNECTIONS =
+      ConnectionGuard.rawResponse(
+          "503 Service Unavailable\r\nRetry-After: 1",
+          "{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32002,\"message\":\"the relay is at its connection limit, try again in a moment\"}}");
+
+  private static final ByteString CLIENT_CONNECTIONS_FULL =
+      ConnectionGuard.rawResponse(
+          "429 Too Many Requests\r\nRetry-After: 1",
+          "{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32005,\"message\":\"too many connections from this address\"}}");
 
   /** A bound server: where it listens, and how to stop accepting. */
   public record Binding(InetSocketAddress localAddress, Tcp.ServerBinding tcp) {
@@ -74,6 +99,7 @@ public final class HttpServer {
         new ConnectionGuard.Settings(limits.requestReadTimeout(), Duration.ofSeconds(5), limits.maxWebSocketMessageBytes());
     Set<ConnectionGuard> guards = ConcurrentHashMap.newKeySet();
     AtomicInteger inHandler = new AtomicInteger();
+    ConnectionShares shares = new ConnectionShares(settings.getMaxConnections(), limits);
     CompletionStage<Tcp.ServerBinding> tcpBinding =
         Tcp.get(system)
             .bind(
@@ -84,8 +110,15 @@ public final class HttpServer {
                 false,
                 Optional.of(idleTimeout(settings)))
             .mapAsyncUnordered(
-                settings.getMaxConnections(),
-                connection -> serve(system, settings, handler, inHandler, guardSettings, guards, connection, materializer))
+                settings.getMaxConnections() + REFUSAL_HEADROOM,
+                connection -> {
+                  ByteString refusal = shares.open(connection.remoteAddress());
+                  if (refusal != null) {
+                    return refuse(connection, refusal, materializer, shares);
+                  }
+                  return serve(system, settings, handler, inHandler, guardSettings, guards, connection, materializer)
+                      .whenComplete((done, failure) -> shares.close(connection.remoteAddress()));
+                })
             .to(Sink.ignore())
             .run(materializer);
     return tcpBinding.thenApply(
@@ -102,6 +135,75 @@ public final class HttpServer {
               () -> drain(system, inHandler::get, drainTimeout));
           return binding;
         });
+  }
+
+  /**
+   * Open connections in total and per client share. A connection counts from its accept until it
+   * ends; a refused one counts for nothing.
+   */
+  static final class ConnectionShares {
+    private final int maxTotal;
+    private final Limits limits;
+    private final AtomicInteger total = new AtomicInteger();
+    private final ConcurrentHashMap<String, AtomicInteger> perShare = new ConcurrentHashMap<>();
+
+    ConnectionShares(int maxTotal, Limits limits) {
+      this.maxTotal = maxTotal;
+      this.limits = limits;
+    }
+
+    /** Counts a new connection in, or answers why not (then nothing is counted). */
+    ByteString open(InetSocketAddress peer) {
+      if (total.incrementAndGet() > maxTotal) {
+        total.decrementAndGet();
+        return TOO_MANY_CONNECTIONS;
+      }
+      String share = shareOf(peer);
+      if (share != null) {
+        AtomicInteger count = perShare.computeIfAbsent(share, k -> new AtomicInteger());
+        if (count.incrementAndGet() > limits.maxConnectionsPerClient()) {
+          release(share);
+          total.decrementAndGet();
+          return CLIENT_CONNECTIONS_FULL;
+        }
+      }
+      return null;
+    }
+
+    void close(InetSocketAddress peer) {
+      total.decrementAndGet();
+      String share = shareOf(peer);
+      if (share != null) {
+        release(share);
+      }
+    }
+
+    private String shareOf(InetSocketAddress peer) {
+      if (limits.maxConnectionsPerClient() <= 0 || peer.getAddress() == null) {
+        return null;
+      }
+      return limits.shareOf().apply(peer.getAddress());
+    }
+
+    private void release(String share) {
+      perShare.computeIfPresent(share, (k, count) -> count.decrementAndGet() <= 0 ? null : count);
+    }
+  }
+
+  /**
+   * Answers a refused connection and closes it. Whatever the client sends meanwhile is read and
+   * dropped for a second first: closing a socket with unread bytes makes the kernel reset it, and
+   * the client would see the reset instead of the answer.
+   */
+  private static CompletionStage<Done> refuse(
+      Tcp.IncomingConnection connection, ByteString answer, Materializer materializer, ConnectionShares shares) {
+    log.debug("refused a connection from {}", connection.remoteAddress());
+    org.apache.pekko.stream.javadsl.Source<ByteString, NotUsed> out =
+        org.apache.pekko.stream.javadsl.Source.single(answer)
+            .concat(org.apache.pekko.stream.javadsl.Source.single(ByteString.emptyByteString()).initialDelay(Duration.ofSeconds(1)));
+    return connection
+        .handleWith(Flow.fromSinkAndSource(Sink.<ByteString>ignore(), out).watchTermination(Keep.right()), materializer)
+        .exceptionally(failure -> Done.getInstance());
   }
 
   private static Duration idleTimeout(ServerSettings settings) {

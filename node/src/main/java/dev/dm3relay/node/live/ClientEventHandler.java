@@ -25,10 +25,11 @@ public interface ClientEventHandler {
 
   /**
    * @param account the key the {@link SocketAuthenticator} returned for this socket
+   * @param client the socket's client address (as {@code RateLimits} keys it)
    * @param event the event name (the first element of the Socket.IO EVENT array)
    * @param payload the first argument after the name, or {@link
    *     com.fasterxml.jackson.databind.node.MissingNode} when the client sent none; further
    *     arguments are ignored (dm3 clients send one)
    */
-  CompletionStage<JsonNode> onEvent(String account, String event, JsonNode payload);
+  CompletionStage<JsonNode> onEvent(String account, String client, String event, JsonNode payload);
 }

@@ -3,7 +3,9 @@ package dev.dm3relay.node.live;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dm3relay.node.auth.Sessions;
+import dev.dm3relay.node.core.ErrorCode;
 import dev.dm3relay.node.core.InFlightLimit;
+import dev.dm3relay.node.ratelimit.RateLimits;
 import dev.dm3relay.node.submit.SubmitResult;
 import dev.dm3relay.node.submit.SubmitService;
 import dev.dm3relay.node.submit.Transport;
@@ -26,8 +28,10 @@ public final class LiveSessions implements SocketAuthenticator, ClientEventHandl
   private final Sessions sessions;
   private final SubmitService submissions;
   private final InFlightLimit inFlight;
+  private final RateLimits rateLimits;
 
-  public LiveSessions(Sessions sessions, SubmitService submissions, InFlightLimit inFlight) {
+  public LiveSessions(Sessions sessions, SubmitService submissions, InFlightLimit inFlight, RateLimits rateLimits) {
+    this.rateLimits = rateLimits;
     this.sessions = sessions;
     this.submissions = submissions;
     this.inFlight = inFlight;
@@ -55,9 +59,16 @@ public final class LiveSessions implements SocketAuthenticator, ClientEventHandl
                     : Optional.empty());
   }
 
-  /** {@code submitMessage} with {@code {envelop, token?}}; every other event is not ours (no ack). */
+  /**
+   * {@code submitMessage} with {@code {envelop, token?}}; every other event is not ours (no ack).
+   * Each event takes a token of the client address's bucket, as an HTTP request does; a refusal
+   * is acked with the same JSON-RPC error object an HTTP 429 carries.
+   */
   @Override
-  public CompletionStage<JsonNode> onEvent(String account, String event, JsonNode payload) {
+  public CompletionStage<JsonNode> onEvent(String account, String client, String event, JsonNode payload) {
+    if (rateLimits.request(client) > 0) {
+      return CompletableFuture.completedFuture(rateLimitedAck());
+    }
     if (!event.equals("submitMessage")) {
       return null;
     }
@@ -78,10 +89,21 @@ public final class LiveSessions implements SocketAuthenticator, ClientEventHandl
         .thenApply(
             result ->
                 result instanceof SubmitResult.Rejected rejected
-                    ? ack("error", rejected.referenceError())
+                    ? rejected.refusal() == SubmitResult.Refusal.RATE_LIMITED
+                        ? rateLimitedAck()
+                        : ack("error", rejected.referenceError())
                     : ack("response", "success"))
         .exceptionally(failure -> ack("error", "the relay is unavailable, try again"))
         .whenComplete((ack, failure) -> inFlight.release());
+  }
+
+  /** {@code {"error":{"code":-32005,"message":"rate limit exceeded"}}}: the HTTP 429's error object. */
+  private static JsonNode rateLimitedAck() {
+    ObjectNode ack = Json.newObject();
+    ObjectNode error = ack.putObject("error");
+    error.put("code", ErrorCode.LIMIT_EXCEEDED.code());
+    error.put("message", RateLimits.REFUSAL);
+    return ack;
   }
 
   private static JsonNode ack(String field, String value) {

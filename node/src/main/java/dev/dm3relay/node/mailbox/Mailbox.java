@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import io.github.bucket4j.Bucket;
 import java.util.Map;
 import java.util.Set;
 import org.apache.pekko.Done;
@@ -194,7 +195,9 @@ public final class Mailbox
     /** The mailbox is at its message or byte quota. */
     MAILBOX_FULL,
     /** This sender holds its whole share of the mailbox's quota. */
-    SENDER_SHARE_FULL
+    SENDER_SHARE_FULL,
+    /** More envelopes arrive for this mailbox than RATE_LIMIT_RECIPIENT lets in. */
+    RATE_LIMITED
   }
 
   /** @param storedAt the store time of the envelope (the first one for a duplicate); 0 if refused */
@@ -453,6 +456,12 @@ public final class Mailbox
   private record PendingEnvelope(
       StoredMessage message, long attempt, List<ActorRef<StatusReply<Buffered>>> waiters) {}
 
+  /**
+   * New envelopes this mailbox takes per second (RATE_LIMIT_RECIPIENT); null when off. Not state:
+   * a restarted or moved entity starts with a full bucket, which lets at most one more burst in.
+   */
+  private final Bucket arrivals;
+
   /** Numbers the body writes of this entity, so that a late answer finds no newer attempt. */
   private long attempts;
 
@@ -480,6 +489,7 @@ public final class Mailbox
     this.journalWrites = journalWrites;
     this.context = context;
     this.timers = timers;
+    this.arrivals = settings.perRecipient().off() ? null : settings.perRecipient().newBucket();
   }
 
   /**
@@ -571,6 +581,9 @@ public final class Mailbox
       // Same envelope submitted again before the first write finished: answer both together.
       inFlight.waiters().add(cmd.replyTo());
       return Effect().noReply();
+    }
+    if (arrivals != null && !arrivals.tryConsume(1)) {
+      return refuse(cmd, BufferOutcome.RATE_LIMITED);
     }
     int size = envelope.sizeInBytes();
     int messages = state.messageCount() + pending.size();

@@ -86,7 +86,9 @@ public interface MailboxService {
     /** The mailbox is at its message or byte quota. */
     MAILBOX_FULL,
     /** The sender's envelopes take their whole share of the receiver's quota. */
-    SENDER_SHARE_FULL
+    SENDER_SHARE_FULL,
+    /** The mailbox takes no more envelopes this second (RATE_LIMIT_RECIPIENT). */
+    RATE_LIMITED
   }
 
   /** A listing of stored envelopes, or the node's answer that it streams too many already. */

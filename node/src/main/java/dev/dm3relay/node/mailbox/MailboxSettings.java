@@ -3,11 +3,15 @@ package dev.dm3relay.node.mailbox;
 import com.typesafe.config.Config;
 import java.time.Duration;
 import java.util.Locale;
+import dev.dm3relay.node.ratelimit.RateLimit;
+import dev.dm3relay.node.ratelimit.RateLimitSettings;
 
 /**
  * Limits and timings of every mailbox, from {@code dm3relay.mailbox} (mailbox.conf).
  *
  * @param messageTtl zero keeps messages until acknowledged
+ * @param perRecipient envelopes per second one mailbox takes (RATE_LIMIT_RECIPIENT); a token
+ *     bucket of the entity, so it holds wherever in the cluster the mailbox lives
  * @param maxSharePerSender the part of both quotas (0 &lt; share ≤ 1) one sender's envelopes may
  *     take, so that no stranger can fill someone's mailbox alone
  */
@@ -22,7 +26,8 @@ public record MailboxSettings(
     int listMaxPerConversation,
     Duration askTimeout,
     int accountCacheSize,
-    Duration accountCacheExpiry) {
+    Duration accountCacheExpiry,
+    RateLimit perRecipient) {
 
   public MailboxSettings {
     if (maxMessages < 1 || maxBytes < 1) {
@@ -47,7 +52,8 @@ public record MailboxSettings(
         c.getInt("list.max-messages-per-conversation"),
         c.getDuration("ask-timeout"),
         c.getInt("account-cache.size"),
-        c.getDuration("account-cache.expire-after-access"));
+        c.getDuration("account-cache.expire-after-access"),
+        RateLimitSettings.recipient(root));
   }
 
   /** {@code 0.1} or {@code 10%}. */
@@ -73,24 +79,30 @@ public record MailboxSettings(
   public MailboxSettings withQuota(int messages, long bytes) {
     return new MailboxSettings(
         messages, bytes, maxSharePerSender, messageTtl, expiryCheckInterval, snapshotEvery, listMaxConversations,
-        listMaxPerConversation, askTimeout, accountCacheSize, accountCacheExpiry);
+        listMaxPerConversation, askTimeout, accountCacheSize, accountCacheExpiry, perRecipient);
   }
 
   public MailboxSettings withMaxSharePerSender(double share) {
     return new MailboxSettings(
         maxMessages, maxBytes, share, messageTtl, expiryCheckInterval, snapshotEvery, listMaxConversations,
-        listMaxPerConversation, askTimeout, accountCacheSize, accountCacheExpiry);
+        listMaxPerConversation, askTimeout, accountCacheSize, accountCacheExpiry, perRecipient);
   }
 
   public MailboxSettings withMessageTtl(Duration ttl) {
     return new MailboxSettings(
         maxMessages, maxBytes, maxSharePerSender, ttl, expiryCheckInterval, snapshotEvery, listMaxConversations,
-        listMaxPerConversation, askTimeout, accountCacheSize, accountCacheExpiry);
+        listMaxPerConversation, askTimeout, accountCacheSize, accountCacheExpiry, perRecipient);
   }
 
   public MailboxSettings withSnapshotEvery(int events) {
     return new MailboxSettings(
         maxMessages, maxBytes, maxSharePerSender, messageTtl, expiryCheckInterval, events, listMaxConversations,
-        listMaxPerConversation, askTimeout, accountCacheSize, accountCacheExpiry);
+        listMaxPerConversation, askTimeout, accountCacheSize, accountCacheExpiry, perRecipient);
+  }
+
+  public MailboxSettings withRecipientRate(RateLimit rate) {
+    return new MailboxSettings(
+        maxMessages, maxBytes, maxSharePerSender, messageTtl, expiryCheckInterval, snapshotEvery, listMaxConversations,
+        listMaxPerConversation, askTimeout, accountCacheSize, accountCacheExpiry, rate);
   }
 }

@@ -82,6 +82,7 @@ public final class ShardedMailboxService implements MailboxService {
                   case DUPLICATE -> BufferOutcome.ALREADY_STORED;
                   case MAILBOX_FULL -> BufferOutcome.MAILBOX_FULL;
                   case SENDER_SHARE_FULL -> BufferOutcome.SENDER_SHARE_FULL;
+                  case RATE_LIMITED -> BufferOutcome.RATE_LIMITED;
                 });
   }
 

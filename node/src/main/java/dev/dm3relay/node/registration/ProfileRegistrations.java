@@ -7,6 +7,7 @@ import dev.dm3relay.node.core.NameResolver;
 import dev.dm3relay.node.ens.PublishedProfiles;
 import dev.dm3relay.node.mailbox.Mailbox;
 import dev.dm3relay.node.mailbox.MailboxService;
+import dev.dm3relay.node.ratelimit.RateLimits;
 import dev.dm3relay.protocol.model.SignedUserProfile;
 import dev.dm3relay.protocol.profile.ProfileKeyCheck;
 import dev.dm3relay.protocol.profile.ProfileSignature;
@@ -37,9 +38,11 @@ public final class ProfileRegistrations {
   private final MailboxService mailboxes;
   private final Sessions sessions;
   private final PublishedProfiles published;
+  private final RateLimits rateLimits;
 
   public ProfileRegistrations(
-      NameResolver names, MailboxService mailboxes, Sessions sessions, PublishedProfiles published) {
+      NameResolver names, MailboxService mailboxes, Sessions sessions, PublishedProfiles published, RateLimits rateLimits) {
+    this.rateLimits = rateLimits;
     this.names = names;
     this.mailboxes = mailboxes;
     this.sessions = sessions;
@@ -82,8 +85,18 @@ public final class ProfileRegistrations {
       }
     }
 
-    /** Another profile is registered and nothing proves the poster holds the account. */
-    /** Refused as unauthorized: the proof that would allow the replacement is missing. */
+    /** The client registered as many new accounts as RATE_LIMIT_SIGNUP allows for now. */
+    record RateLimited(long retryAfterSeconds) implements Result {
+      @Override
+      public ErrorCode code() {
+        return ErrorCode.LIMIT_EXCEEDED;
+      }
+    }
+
+    /**
+     * Another profile is registered and nothing proves the poster holds the account; refused as
+     * unauthorized: the proof that would allow the replacement is missing.
+     */
     record Conflict(String address) implements Result {
       @Override
       public ErrorCode code() {
@@ -119,8 +132,11 @@ public final class ProfileRegistrations {
   /**
    * @param bearerToken the request's session token, if it sent one; it only matters when the
    *     account already has a different profile
+   * @param client the client's address: a new account takes a token of its sign-up bucket
+   *     (counted only once the profile checks out, so that refused posts cost nobody a sign-up)
    */
-  public CompletionStage<Result> register(String normalizedName, SignedUserProfile profile, Optional<String> bearerToken) {
+  public CompletionStage<Result> register(
+      String normalizedName, SignedUserProfile profile, Optional<String> bearerToken, String client) {
     return names
         .resolveAddress(normalizedName)
         .thenCompose(
@@ -140,6 +156,10 @@ public final class ProfileRegistrations {
                   .thenCompose(
                       current -> {
                         if (current.isEmpty()) {
+                          long retryAfter = rateLimits.signup(client);
+                          if (retryAfter > 0) {
+                            return done(new Result.RateLimited(retryAfter));
+                          }
                           return store(address.get(), profile, Mailbox.Replace.NEVER, null);
                         }
                         SignedUserProfile registered = current.get().profile();

@@ -79,6 +79,8 @@ final class EngineIoSession implements LiveSocket {
   private final LiveConfig config;
   private final LiveConnections connections;
   private final SocketAuthenticator authenticator;
+  /** The client's address (as the rate limits key it): its events take that address's tokens. */
+  private final String client;
   private final ClientEventHandler handler;
   private final Materializer materializer;
   private final String engineId = randomId();
@@ -111,7 +113,9 @@ final class EngineIoSession implements LiveSocket {
       LiveConnections connections,
       SocketAuthenticator authenticator,
       ClientEventHandler handler,
-      Materializer materializer) {
+      Materializer materializer,
+      String client) {
+    this.client = client;
     this.config = config;
     this.connections = connections;
     this.authenticator = authenticator;
@@ -452,7 +456,7 @@ final class EngineIoSession implements LiveSocket {
         packet.firstArgument() == null ? MissingNode.getInstance() : packet.firstArgument();
     CompletionStage<JsonNode> reply;
     try {
-      reply = handler.onEvent(owner, name, payload);
+      reply = handler.onEvent(owner, client, name, payload);
     } catch (RuntimeException e) {
       reply = CompletableFuture.failedFuture(e);
     }

@@ -32,6 +32,8 @@ import java.util.Objects;
  * @param refusal how a refused handshake is signalled
  * @param maxSocketsPerAccount authenticated sockets one account may hold on a node; a new one
  *     beyond it disconnects the account's oldest
+ * @param maxSocketsPerClient Engine.IO sockets (authenticated or not) one client address may hold
+ *     open on a node; a handshake beyond it is answered 429 (0 = no limit)
  * @param maxQueuedBytesPerNode outgoing bytes all sockets of the node may hold waiting for their
  *     clients together; a socket whose frame would go beyond it is dropped as a slow client
  */
@@ -46,7 +48,8 @@ public record LiveConfig(
     Duration eventTimeout,
     Refusal refusal,
     int maxSocketsPerAccount,
-    long maxQueuedBytesPerNode) {
+    long maxQueuedBytesPerNode,
+    int maxSocketsPerClient) {
 
   /**
    * How a socket whose handshake the {@link SocketAuthenticator} refuses is told.
@@ -112,42 +115,48 @@ public record LiveConfig(
         c.getDuration("event-timeout"),
         Refusal.valueOf(c.getString("refusal").toUpperCase(java.util.Locale.ROOT).replace('-', '_')),
         c.getInt("max-sockets-per-account"),
-        c.getBytes("max-queued-bytes-per-node"));
+        c.getBytes("max-queued-bytes-per-node"),
+        c.getInt("max-sockets-per-ip"));
   }
 
   public LiveConfig withHeartbeat(Duration interval, Duration timeout) {
     return new LiveConfig(interval, timeout, connectTimeout, maxPayloadBytes, outgoingBufferMessages, outgoingBufferBytes,
-        maxPendingEvents, eventTimeout, refusal, maxSocketsPerAccount, maxQueuedBytesPerNode);
+        maxPendingEvents, eventTimeout, refusal, maxSocketsPerAccount, maxQueuedBytesPerNode, maxSocketsPerClient);
   }
 
   public LiveConfig withConnectTimeout(Duration timeout) {
     return new LiveConfig(pingInterval, pingTimeout, timeout, maxPayloadBytes, outgoingBufferMessages, outgoingBufferBytes,
-        maxPendingEvents, eventTimeout, refusal, maxSocketsPerAccount, maxQueuedBytesPerNode);
+        maxPendingEvents, eventTimeout, refusal, maxSocketsPerAccount, maxQueuedBytesPerNode, maxSocketsPerClient);
   }
 
   public LiveConfig withMaxPayloadBytes(int bytes) {
     return new LiveConfig(pingInterval, pingTimeout, connectTimeout, bytes, outgoingBufferMessages, outgoingBufferBytes,
-        maxPendingEvents, eventTimeout, refusal, maxSocketsPerAccount, maxQueuedBytesPerNode);
+        maxPendingEvents, eventTimeout, refusal, maxSocketsPerAccount, maxQueuedBytesPerNode, maxSocketsPerClient);
   }
 
   public LiveConfig withOutgoingBuffer(int messages, long bytes) {
     return new LiveConfig(pingInterval, pingTimeout, connectTimeout, maxPayloadBytes, messages, bytes,
-        maxPendingEvents, eventTimeout, refusal, maxSocketsPerAccount, maxQueuedBytesPerNode);
+        maxPendingEvents, eventTimeout, refusal, maxSocketsPerAccount, maxQueuedBytesPerNode, maxSocketsPerClient);
   }
 
   public LiveConfig withEvents(int maxPending, Duration timeout) {
     return new LiveConfig(pingInterval, pingTimeout, connectTimeout, maxPayloadBytes, outgoingBufferMessages, outgoingBufferBytes,
-        maxPending, timeout, refusal, maxSocketsPerAccount, maxQueuedBytesPerNode);
+        maxPending, timeout, refusal, maxSocketsPerAccount, maxQueuedBytesPerNode, maxSocketsPerClient);
   }
 
   public LiveConfig withRefusal(Refusal how) {
     return new LiveConfig(pingInterval, pingTimeout, connectTimeout, maxPayloadBytes, outgoingBufferMessages, outgoingBufferBytes,
-        maxPendingEvents, eventTimeout, how, maxSocketsPerAccount, maxQueuedBytesPerNode);
+        maxPendingEvents, eventTimeout, how, maxSocketsPerAccount, maxQueuedBytesPerNode, maxSocketsPerClient);
   }
 
   public LiveConfig withSocketLimits(int perAccount, long queuedBytesPerNode) {
     return new LiveConfig(pingInterval, pingTimeout, connectTimeout, maxPayloadBytes, outgoingBufferMessages, outgoingBufferBytes,
-        maxPendingEvents, eventTimeout, refusal, perAccount, queuedBytesPerNode);
+        maxPendingEvents, eventTimeout, refusal, perAccount, queuedBytesPerNode, maxSocketsPerClient);
+  }
+
+  public LiveConfig withMaxSocketsPerClient(int sockets) {
+    return new LiveConfig(pingInterval, pingTimeout, connectTimeout, maxPayloadBytes, outgoingBufferMessages, outgoingBufferBytes,
+        maxPendingEvents, eventTimeout, refusal, maxSocketsPerAccount, maxQueuedBytesPerNode, sockets);
   }
 
   private static void requirePositive(Duration d, String name) {

@@ -10,7 +10,12 @@ import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
 import static org.apache.pekko.http.javadsl.server.Directives.pathEndOrSingleSlash;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 
+import dev.dm3relay.node.http.RequestClient;
+import dev.dm3relay.node.ratelimit.RateLimits;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import java.util.Optional;
 import org.apache.pekko.http.javadsl.model.AttributeKeys;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -48,6 +53,10 @@ public final class SocketIoRoute {
   private static final String UNSUPPORTED_PROTOCOL_VERSION =
       "{\"code\":5,\"message\":\"Unsupported protocol version\"}";
 
+  /** The JSON-RPC error of a handshake from a client holding LIVE_MAX_SOCKETS_PER_IP sockets. */
+  private static final String TOO_MANY_SOCKETS =
+      "{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32005,\"message\":\"too many sockets from this address\"}}";
+
   private SocketIoRoute() {}
 
   /**
@@ -68,11 +77,13 @@ public final class SocketIoRoute {
       LiveConnections connections,
       SocketAuthenticator authenticator,
       ClientEventHandler eventHandler,
-      LiveConfig config) {
+      LiveConfig config,
+      RateLimits rateLimits) {
     Objects.requireNonNull(connections, "connections");
     Objects.requireNonNull(authenticator, "authenticator");
     Objects.requireNonNull(eventHandler, "eventHandler");
     Objects.requireNonNull(config, "config");
+    SocketsPerClient perClient = new SocketsPerClient(config.maxSocketsPerClient());
     return pathPrefix(
         "socket.io",
         () ->
@@ -89,7 +100,36 @@ public final class SocketIoRoute {
                                             connections,
                                             authenticator,
                                             eventHandler,
-                                            config))))));
+                                            config,
+                                            RequestClient.of(request, rateLimits),
+                                            perClient))))));
+  }
+
+  /**
+   * Open Engine.IO sockets per client address. A socket counts from the moment its flow runs
+   * until it ends; the check at the handshake reads the count without reserving, so a burst of
+   * simultaneous handshakes may pass it by a few.
+   */
+  static final class SocketsPerClient {
+    private final int max;
+    private final ConcurrentHashMap<String, AtomicInteger> open = new ConcurrentHashMap<>();
+
+    SocketsPerClient(int max) {
+      this.max = max;
+    }
+
+    boolean full(String client) {
+      AtomicInteger count = open.get(client);
+      return max > 0 && count != null && count.get() >= max;
+    }
+
+    void opened(String client) {
+      open.computeIfAbsent(client, k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    void closed(String client) {
+      open.computeIfPresent(client, (k, count) -> count.decrementAndGet() <= 0 ? null : count);
+    }
   }
 
   /** Checks the request the way an Engine.IO server does, in the same order, then upgrades. */
@@ -99,7 +139,9 @@ public final class SocketIoRoute {
       LiveConnections connections,
       SocketAuthenticator authenticator,
       ClientEventHandler eventHandler,
-      LiveConfig config) {
+      LiveConfig config,
+      String client,
+      SocketsPerClient perClient) {
     Query query = request.getUri().query();
     if (!query.get("transport").equals(Optional.of("websocket"))) {
       // Polling is not served: every dm3 messenger asks for the WebSocket transport only.
@@ -119,9 +161,30 @@ public final class SocketIoRoute {
     if (!query.get("EIO").equals(Optional.of("4"))) {
       return badRequest(UNSUPPORTED_PROTOCOL_VERSION);
     }
+    if (perClient.full(client)) {
+      return HttpResponse.create()
+          .withStatus(StatusCodes.TOO_MANY_REQUESTS)
+          .withEntity(ContentTypes.APPLICATION_JSON, TOO_MANY_SOCKETS)
+          .addHeader(AccessControlAllowOrigin.create(HttpOriginRanges.ALL))
+          .addHeader(RawHeader.create("Retry-After", "10"));
+    }
     EngineIoSession session =
-        new EngineIoSession(config, connections, authenticator, eventHandler, materializer);
-    return upgrade.get().handleMessagesWith(session.flow());
+        new EngineIoSession(config, connections, authenticator, eventHandler, materializer, client);
+    return upgrade
+        .get()
+        .handleMessagesWith(
+            session
+                .flow()
+                .mapMaterializedValue(
+                    notUsed -> {
+                      perClient.opened(client);
+                      return notUsed;
+                    })
+                .watchTermination(
+                    (notUsed, done) -> {
+                      done.whenComplete((ok, failure) -> perClient.closed(client));
+                      return notUsed;
+                    }));
   }
 
   private static HttpResponse badRequest(String engineIoError) {

@@ -8,7 +8,12 @@ public sealed interface SubmitResult {
   /** Buffered (or found already buffered) in the receiver's mailbox. */
   record Accepted(String receiverAddress, String storedEnvelopeJson, int sizeBytes, boolean duplicate) implements SubmitResult {}
 
-  record Rejected(Refusal refusal, String message) implements SubmitResult {
+  /** @param retryAfterSeconds for {@link Refusal#RATE_LIMITED}: when to try again; else 0 */
+  record Rejected(Refusal refusal, String message, long retryAfterSeconds) implements SubmitResult {
+
+    public Rejected(Refusal refusal, String message) {
+      this(refusal, message, 0);
+    }
 
     /**
      * What the reference itself says for it, where dm3 clients read it: {@code "invalid schema"}
@@ -34,7 +39,9 @@ public sealed interface SubmitResult {
     MAILBOX_FULL(ErrorCode.LIMIT_EXCEEDED),
     SENDER_SHARE_FULL(ErrorCode.LIMIT_EXCEEDED),
     /** The operator blocked the sender's address (admin API); HTTP 403. */
-    BLOCKED_SENDER(ErrorCode.SPAM);
+    BLOCKED_SENDER(ErrorCode.SPAM),
+    /** The sender's or the receiver's rate limit (RATE_LIMIT_SENDER, RATE_LIMIT_RECIPIENT); HTTP 429. */
+    RATE_LIMITED(ErrorCode.LIMIT_EXCEEDED);
 
     private final ErrorCode code;
 

@@ -13,6 +13,7 @@ import dev.dm3relay.node.core.NameResolver;
 import dev.dm3relay.node.mailbox.MailboxService;
 import dev.dm3relay.node.core.Account;
 import dev.dm3relay.node.mailbox.MailboxService.BufferedEnvelope;
+import dev.dm3relay.node.ratelimit.RateLimits;
 import dev.dm3relay.protocol.delivery.DeliveryService;
 import dev.dm3relay.protocol.delivery.OpenedEnvelope;
 import dev.dm3relay.protocol.delivery.SubmitRejectedException;
@@ -46,6 +47,7 @@ public final class SubmitService {
   private final DeliveryMetrics metrics;
   private final SenderBlocklist blocklist;
   private final SubmitMeters meters;
+  private final RateLimits rateLimits;
   private final Clock clock;
 
   public SubmitService(
@@ -59,6 +61,7 @@ public final class SubmitService {
       DeliveryMetrics metrics,
       SenderBlocklist blocklist,
       MeterRegistry registry,
+      RateLimits rateLimits,
       Clock clock) {
     this.deliveryService = deliveryService;
     this.sizeLimit = sizeLimit;
@@ -70,6 +73,7 @@ public final class SubmitService {
     this.metrics = metrics;
     this.blocklist = blocklist;
     this.meters = new SubmitMeters(registry);
+    this.rateLimits = rateLimits;
     this.clock = clock;
   }
 
@@ -108,6 +112,13 @@ public final class SubmitService {
       receiverName = routingName(routing.to(), "to");
     } catch (IllegalArgumentException e) {
       return done(new Rejected(Refusal.INVALID_DELIVERY_INFORMATION, e.getMessage()));
+    }
+    // Keyed by the routing name as sent (it is not resolved for a refusal: that would cost a chain
+    // read per flooded envelope). Names are the sender's to choose, so this bounds one sender
+    // identity; the per-IP and per-recipient limits bound a client that rotates them.
+    long retryAfter = rateLimits.submit(senderName);
+    if (retryAfter > 0) {
+      return done(new Rejected(Refusal.RATE_LIMITED, RateLimits.REFUSAL, retryAfter));
     }
     return senderBlocked(senderName)
         .thenCompose(
@@ -224,6 +235,11 @@ public final class SubmitService {
                   }
                   case ALREADY_STORED -> new Accepted(address, json, opened.sizeBytes(), true);
                   case MAILBOX_FULL -> new Rejected(Refusal.MAILBOX_FULL, "the receiver's mailbox is full");
+                  case RATE_LIMITED -> {
+                    rateLimits.refusedByMailbox();
+                    // a per-second limit has a token back within a second
+                    yield new Rejected(Refusal.RATE_LIMITED, RateLimits.REFUSAL, 1);
+                  }
                   case SENDER_SHARE_FULL ->
                       new Rejected(
                           Refusal.SENDER_SHARE_FULL,

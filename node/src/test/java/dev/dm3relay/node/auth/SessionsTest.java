@@ -28,7 +28,7 @@ class SessionsTest {
   private final io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
       new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
   private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
-  private final Sessions sessions = new Sessions(UseCases.IDENTITY.jwt(), names, mailboxes, UseCases.ledger(), clock, registry);
+  private final Sessions sessions = new Sessions(UseCases.IDENTITY.jwt(), names, mailboxes, UseCases.ledger(), clock, registry, UseCases.NO_LIMITS);
   private final WalletUser bob = WalletUser.create();
 
   private void register(WalletUser user) throws Exception {
@@ -54,7 +54,7 @@ class SessionsTest {
   @Test
   void aChallengeOpensOneSessionAndOnlyWithTheRightSignature() throws Exception {
     register(bob);
-    String challenge = UseCases.granted(sessions.challenge(bob.name()));
+    String challenge = UseCases.granted(sessions.challenge(bob.name(), "127.0.0.1"));
     WalletUser stranger = WalletUser.create();
     String wrong = sign(stranger, challenge);
     assertEquals(new Sessions.Outcome.Refused<>("Signature invalid"), await(sessions.login(bob.name(), challenge, wrong)));
@@ -83,8 +83,8 @@ class SessionsTest {
 
   @Test
   void unknownAndUnresolvableNamesAreTold() throws Exception {
-    assertInstanceOf(Sessions.Outcome.UnknownAccount.class, await(sessions.challenge(bob.name())));
-    assertInstanceOf(Sessions.Outcome.Unresolvable.class, await(sessions.challenge("nobody.eth")));
+    assertInstanceOf(Sessions.Outcome.UnknownAccount.class, await(sessions.challenge(bob.name(), "127.0.0.1")));
+    assertInstanceOf(Sessions.Outcome.Unresolvable.class, await(sessions.challenge("nobody.eth", "127.0.0.1")));
   }
 
   private static String sign(WalletUser user, String challenge) {

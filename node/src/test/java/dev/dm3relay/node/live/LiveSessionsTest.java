@@ -64,8 +64,9 @@ class LiveSessionsTest {
           },
           dev.dm3relay.node.core.SenderBlocklist.NONE,
           registry,
+          UseCases.NO_LIMITS,
           Clock.systemUTC());
-  private final LiveSessions live = new LiveSessions(sessions, submit, inFlight);
+  private final LiveSessions live = new LiveSessions(sessions, submit, inFlight, UseCases.NO_LIMITS);
   private final WalletUser bob = WalletUser.create();
   private final WalletUser alice = WalletUser.create();
 
@@ -102,23 +103,51 @@ class LiveSessionsTest {
   @Test
   void aSocketSubmitIsTheSubmitUseCaseUnderTheNodesLimit() throws Exception {
     await(mailboxes.registerProfile(bob.address(), bob.profile(), Mailbox.Replace.NEVER, null));
-    assertEquals("{\"response\":\"success\"}", await(live.onEvent(alice.address(), "submitMessage", submitEvent(alice, bob))).toString());
+    assertEquals("{\"response\":\"success\"}", await(live.onEvent(alice.address(), "127.0.0.1", "submitMessage", submitEvent(alice, bob))).toString());
     assertEquals(1, mailboxes.buffered(bob.address()).size());
     assertEquals(1, counted.get(), "counted in the delivery metrics as /rpc's are");
     assertEquals(
         1, registry.find("dm3.relay.submits").tags("transport", "socket", "outcome", "accepted").counter().count(), "and in /metrics");
     assertEquals(0, inFlight.inFlight(), "the slot comes back");
 
-    assertEquals("{\"error\":\"invalid schema\"}", await(live.onEvent(alice.address(), "submitMessage", Json.parse("{\"envelop\":1}"))).toString());
-    JsonNode unknown = await(live.onEvent(alice.address(), "submitMessage", submitEvent(bob, alice)));
+    assertEquals("{\"error\":\"invalid schema\"}", await(live.onEvent(alice.address(), "127.0.0.1", "submitMessage", Json.parse("{\"envelop\":1}"))).toString());
+    JsonNode unknown = await(live.onEvent(alice.address(), "127.0.0.1", "submitMessage", submitEvent(bob, alice)));
     assertEquals("unknown account", unknown.path("error").asText(), "refused as /rpc refuses it");
-    assertNull(live.onEvent(alice.address(), "somethingElse", Json.parse("{}")), "not our event: no ack");
+    assertNull(live.onEvent(alice.address(), "127.0.0.1", "somethingElse", Json.parse("{}")), "not our event: no ack");
 
     assertTrue(inFlight.tryAcquire(), "an HTTP request holds the node's only slot");
-    JsonNode busy = await(live.onEvent(alice.address(), "submitMessage", submitEvent(alice, bob)));
+    JsonNode busy = await(live.onEvent(alice.address(), "127.0.0.1", "submitMessage", submitEvent(alice, bob)));
     assertTrue(busy.path("error").asText().contains("capacity"), busy.toString());
     assertEquals(1, inFlight.refused());
     inFlight.release();
     assertEquals(1, mailboxes.buffered(bob.address()).size(), "the refused submit stored nothing");
+  }
+
+  @Test
+  void aSocketsEventsTakeTheClientAddressesTokensAsHttpRequestsDo() throws Exception {
+    dev.dm3relay.node.ratelimit.RateLimitSettings one =
+        new dev.dm3relay.node.ratelimit.RateLimitSettings(
+            new dev.dm3relay.node.ratelimit.RateLimit(1, java.time.Duration.ofMinutes(1), 1),
+            dev.dm3relay.node.ratelimit.RateLimit.OFF,
+            dev.dm3relay.node.ratelimit.RateLimit.OFF,
+            dev.dm3relay.node.ratelimit.RateLimit.OFF,
+            dev.dm3relay.node.ratelimit.RateLimit.OFF,
+            java.util.List.of(),
+            100);
+    LiveSessions limited =
+        new LiveSessions(sessions, submit, inFlight, new dev.dm3relay.node.ratelimit.RateLimits(one, registry));
+    await(mailboxes.registerProfile(bob.address(), bob.profile(), Mailbox.Replace.NEVER, null));
+    assertEquals(
+        "{\"response\":\"success\"}", await(limited.onEvent(alice.address(), "127.0.0.5", "submitMessage", submitEvent(alice, bob))).toString());
+    assertEquals(
+        "{\"error\":{\"code\":-32005,\"message\":\"rate limit exceeded\"}}",
+        await(limited.onEvent(alice.address(), "127.0.0.5", "submitMessage", submitEvent(alice, bob))).toString(),
+        "the same error object an HTTP 429 carries");
+    assertEquals(
+        "{\"response\":\"success\"}",
+        await(limited.onEvent(alice.address(), "127.0.0.6", "submitMessage", submitEvent(alice, bob))).toString(),
+        "another client address");
+    assertEquals(1, registry.find("dm3.relay.requests.rejected").tags("reason", "rate_limit").counter().count());
+    assertEquals(2, mailboxes.buffered(bob.address()).size());
   }
 }

@@ -28,7 +28,8 @@ class MailboxTest {
 
   /** mailbox.conf's settings, without this machine's environment. */
   private static final MailboxSettings DEFAULTS =
-      MailboxSettings.from(dev.dm3relay.node.RelayConfig.load(com.typesafe.config.ConfigFactory.empty(), java.util.Map.of()));
+      MailboxSettings.from(dev.dm3relay.node.RelayConfig.load(com.typesafe.config.ConfigFactory.empty(), java.util.Map.of()))
+          .withRecipientRate(dev.dm3relay.node.ratelimit.RateLimit.OFF);
 
 
   private static final String ADDRESS = "0x99C19AB10b9EC8aC6fcda9586E81f6B73a298870";
@@ -159,6 +160,21 @@ class MailboxTest {
     var refused = buffer(envelope("carol.eth", "0x04"));
     assertEquals(BufferOutcome.MAILBOX_FULL, refused.reply().getValue().outcome());
     assertTrue(refused.hasNoEvents());
+    assertEquals(3, mailbox.getState().messageCount());
+  }
+
+  @Test
+  void theRecipientRateRefusesNewEnvelopesBeyondItsBurstButNeverADuplicate() throws Exception {
+    // two at once, then one more every 2 s (Bucket4j's own clock: real time)
+    start(DEFAULTS.withRecipientRate(new dev.dm3relay.node.ratelimit.RateLimit(1, Duration.ofSeconds(2), 2)));
+    assertEquals(BufferOutcome.STORED, outcome(envelope("bob.eth", "0x01")));
+    assertEquals(BufferOutcome.STORED, outcome(envelope("carol.eth", "0x02")));
+    var refused = buffer(envelope("dave.eth", "0x03"));
+    assertEquals(BufferOutcome.RATE_LIMITED, refused.reply().getValue().outcome());
+    assertTrue(refused.hasNoEvents());
+    assertEquals(BufferOutcome.DUPLICATE, outcome(envelope("bob.eth", "0x01")), "a resubmit is answered, not limited");
+    Thread.sleep(2_200);
+    assertEquals(BufferOutcome.STORED, outcome(envelope("dave.eth", "0x03")), "a token is back");
     assertEquals(3, mailbox.getState().messageCount());
   }
 

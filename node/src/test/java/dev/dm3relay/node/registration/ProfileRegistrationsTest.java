@@ -36,10 +36,11 @@ class ProfileRegistrationsTest {
           names,
           mailboxes,
           sessions,
-          PublishedProfiles.of(names, EnsConfig.from(RelayConfig.load(ConfigFactory.empty(), Map.of()))));
+          PublishedProfiles.of(names, EnsConfig.from(RelayConfig.load(ConfigFactory.empty(), Map.of()))),
+          UseCases.NO_LIMITS);
 
   private ProfileRegistrations.Result register(WalletUser user, SignedUserProfile profile, Optional<String> token) throws Exception {
-    return await(registrations.register(user.name(), profile, token));
+    return await(registrations.register(user.name(), profile, token, "127.0.0.1"));
   }
 
   private static SignedUserProfile withSignature(WalletUser user, UnaryOperator<String> change) {
@@ -130,8 +131,8 @@ class ProfileRegistrationsTest {
     WalletUser user = WalletUser.create();
     assertInstanceOf(ProfileRegistrations.Lookup.NotRegistered.class, await(registrations.lookup(user.name())));
     assertInstanceOf(ProfileRegistrations.Lookup.Unresolvable.class, await(registrations.lookup("nobody.eth")));
-    assertInstanceOf(ProfileRegistrations.Result.Unresolvable.class, await(registrations.register("nobody.eth", user.profile(), Optional.empty())));
+    assertInstanceOf(ProfileRegistrations.Result.Unresolvable.class, await(registrations.register("nobody.eth", user.profile(), Optional.empty(), "127.0.0.1")));
     names.register("somebody.eth", WalletUser.create().address());
-    assertInstanceOf(ProfileRegistrations.Result.NotSignedByAddress.class, await(registrations.register("somebody.eth", user.profile(), Optional.empty())));
+    assertInstanceOf(ProfileRegistrations.Result.NotSignedByAddress.class, await(registrations.register("somebody.eth", user.profile(), Optional.empty(), "127.0.0.1")));
   }
 }

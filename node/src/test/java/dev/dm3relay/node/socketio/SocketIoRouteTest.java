@@ -78,7 +78,7 @@ class SocketIoRouteTest {
     port =
         bind(
             SocketIoRoute.create(
-                live, SocketIoRouteTest::authenticate, SocketIoRouteTest::onEvent, base));
+                live, SocketIoRouteTest::authenticate, SocketIoRouteTest::onEvent, base, dev.dm3relay.node.UseCases.NO_LIMITS));
     fastPort =
         bind(
             SocketIoRoute.create(
@@ -86,14 +86,14 @@ class SocketIoRouteTest {
                 SocketIoRouteTest::authenticate,
                 SocketIoRouteTest::onEvent,
                 base.withHeartbeat(Duration.ofMillis(250), Duration.ofMillis(500))
-                    .withConnectTimeout(Duration.ofSeconds(1))));
+                    .withConnectTimeout(Duration.ofSeconds(1)), dev.dm3relay.node.UseCases.NO_LIMITS));
     eventPort =
         bind(
             SocketIoRoute.create(
                 eventLive,
                 SocketIoRouteTest::authenticate,
                 SocketIoRouteTest::onEvent,
-                base.withRefusal(LiveConfig.Refusal.UNAUTHORIZED_EVENT)));
+                base.withRefusal(LiveConfig.Refusal.UNAUTHORIZED_EVENT), dev.dm3relay.node.UseCases.NO_LIMITS));
     node = new NodeDriver();
   }
 
@@ -144,7 +144,7 @@ class SocketIoRouteTest {
     return "key:" + name;
   }
 
-  private static CompletionStage<JsonNode> onEvent(String account, String event, JsonNode payload) {
+  private static CompletionStage<JsonNode> onEvent(String account, String client, String event, JsonNode payload) {
     handled.add(account + "|" + event + "|" + payload);
     switch (event) {
       case "submitMessage":

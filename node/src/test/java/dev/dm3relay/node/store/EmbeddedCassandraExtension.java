@@ -68,8 +68,24 @@ public final class EmbeddedCassandraExtension implements BeforeAllCallback {
                         "pekko.remote.artery.canonical.port", 0,
                         "pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on",
                         "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off",
-                        "pekko.coordinated-shutdown.terminate-actor-system", "on"))));
+                        "pekko.coordinated-shutdown.terminate-actor-system", "on")))
+            .withFallback(LIMITS_OFF));
   }
+
+  /**
+   * Every client of a test relay is on 127.0.0.1 and tests push far more than one client would:
+   * the per-client limits are off unless a test sets them (RateLimitTest does).
+   */
+  private static final Config LIMITS_OFF =
+      ConfigFactory.parseMap(
+          Map.of(
+              "dm3relay.rate-limit.ip", 0,
+              "dm3relay.rate-limit.sender", 0,
+              "dm3relay.rate-limit.recipient", 0,
+              "dm3relay.rate-limit.auth", 0,
+              "dm3relay.rate-limit.signup", 0,
+              "dm3relay.api.max-connections-per-ip", 0,
+              "dm3relay.live.max-sockets-per-ip", 0));
 
   /** Distinct free loopback ports below the ephemeral range (see {@link dev.dm3relay.node.TestPorts}). */
   static int[] freePorts(int count) {

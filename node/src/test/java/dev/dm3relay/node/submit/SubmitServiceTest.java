@@ -91,6 +91,7 @@ class SubmitServiceTest {
             metrics,
             blocklist,
             registry,
+            dev.dm3relay.node.UseCases.NO_LIMITS,
             Clock.systemUTC());
     mailboxes.registerProfile(bob.address(), bob.profile(), Mailbox.Replace.NEVER, null);
   }
