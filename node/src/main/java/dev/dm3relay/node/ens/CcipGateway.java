@@ -25,7 +25,7 @@ import java.util.concurrent.CompletionStage;
  */
 final class CcipGateway {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = dev.dm3relay.protocol.json.Json.boundedMapper();
 
   /**
    * Gateway URLs considered per lookup, in the resolver's order (the budget usually ends the list
@@ -180,7 +180,7 @@ final class CcipGateway {
             });
   }
 
-  private static byte[] dataField(byte[] body) {
+  static byte[] dataField(byte[] body) {
     try {
       JsonNode reply = JSON.readTree(body);
       JsonNode data = reply == null ? null : reply.get("data");

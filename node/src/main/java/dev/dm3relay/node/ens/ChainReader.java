@@ -38,7 +38,7 @@ import org.web3j.protocol.http.HttpService;
  */
 public final class ChainReader implements AutoCloseable {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = dev.dm3relay.protocol.json.Json.boundedMapper();
 
   private final Web3j web3j;
   private final int maxCallsInFlight;

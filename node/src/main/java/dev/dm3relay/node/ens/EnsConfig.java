@@ -144,4 +144,10 @@ public record EnsConfig(
         maxGatewayResponseBytes, allowPrivateGateways, lookupTimeout, failureTtl, gatewayRequestsPerLookup,
         maxOutboundInFlight, maxLookupsInFlight, maxWaitersPerLookup, calls);
   }
+
+  public EnsConfig withMaxCacheEntries(int entries) {
+    return new EnsConfig(registryAddress, positiveTtl, negativeTtl, entries, rpcTimeout, gatewayTimeout,
+        maxGatewayResponseBytes, allowPrivateGateways, lookupTimeout, failureTtl, gatewayRequestsPerLookup,
+        maxOutboundInFlight, maxLookupsInFlight, maxWaitersPerLookup, maxRpcCallsInFlight);
+  }
 }

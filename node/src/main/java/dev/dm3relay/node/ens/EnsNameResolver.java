@@ -145,6 +145,12 @@ public final class EnsNameResolver implements NameResolver, AutoCloseable {
             .buildAsync();
   }
 
+  /** Answers held now (for tests of the bound). */
+  long cachedAnswers() {
+    cache.synchronous().cleanUp();
+    return cache.synchronous().estimatedSize();
+  }
+
   /** The chain this resolver reads, for other reads that should share its connection. */
   public ChainReader chain() {
     return chain;

@@ -48,6 +48,12 @@ public final class ShardedMailboxService implements MailboxService {
     this.system = system;
   }
 
+  /** Parsed accounts held now (for tests of the bound). */
+  long cachedAccounts() {
+    parsed.cleanUp();
+    return parsed.estimatedSize();
+  }
+
   @Override
   public CompletionStage<Optional<Account>> account(String address) {
     String key = MailboxAddress.checksummed(address);

@@ -507,6 +507,31 @@ class EnsNameResolverTest {
   }
 
   @Test
+  void theCacheHoldsNoMoreThanItsSizeWhateverTheNamesAskedFor() throws Exception {
+    try (EnsNameResolver resolver =
+        new EnsNameResolver(
+            new ChainReader(new HttpService(chain.rpcUrl()), TestChain.ENS_DEFAULTS.maxRpcCallsInFlight()),
+            config().withMaxCacheEntries(20),
+            new PublicHttp(true, 64),
+            System::nanoTime)) {
+      for (int i = 0; i < 120; i++) {
+        assertEquals(Optional.empty(), await(resolver.resolveAddress("stranger-" + i + ".eth")));
+      }
+      assertTrue(resolver.cachedAnswers() <= 20, "cached: " + resolver.cachedAnswers());
+      assertTrue(resolver.cachedAnswers() > 0, "negative answers are cached at all");
+    }
+  }
+
+  @Test
+  void aGatewaysReplyIsReadUnderTheInputLimits() {
+    assertEquals(2, CcipGateway.dataField("{\"data\":\"0xabcd\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)).length);
+    String deep = "{\"data\":" + "[".repeat(5_000) + "]".repeat(5_000) + "}";
+    assertEquals(null, CcipGateway.dataField(deep.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "too deep: no answer");
+    String longNumber = "{\"x\":1" + "0".repeat(5_000) + ",\"data\":\"0xab\"}";
+    assertEquals(null, CcipGateway.dataField(longNumber.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "too long a number");
+  }
+
+  @Test
   void concurrentLookupsOfOneNameShareOneLookup() throws Exception {
     CountingService single = new CountingService(chain.rpcUrl());
     try (EnsNameResolver resolver = new EnsNameResolver(new ChainReader(single, TestChain.ENS_DEFAULTS.maxRpcCallsInFlight()), config())) {

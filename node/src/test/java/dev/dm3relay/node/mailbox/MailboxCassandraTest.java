@@ -78,6 +78,21 @@ class MailboxCassandraTest {
   }
 
   @Test
+  void theParsedAccountCacheHoldsNoMoreThanItsSize() throws Exception {
+    try (RelayNode node = RelayNode.start("account-cache", Map.of("dm3relay.mailbox.account-cache.size", 10), Clock.systemUTC())) {
+      ShardedMailboxService service =
+          new ShardedMailboxService(
+              node.mailboxes, ListingSettings.from(EmbeddedCassandraExtension.relayConfig(com.typesafe.config.ConfigFactory.empty())), node.system);
+      for (int i = 0; i < 40; i++) {
+        dev.dm3relay.protocol.sender.WalletUser user = dev.dm3relay.protocol.sender.WalletUser.create();
+        await(service.registerProfile(user.address(), user.profile(), Mailbox.Replace.NEVER, null));
+        assertTrue(await(service.account(user.address())).isPresent());
+      }
+      assertTrue(service.cachedAccounts() <= 10, "cached: " + service.cachedAccounts());
+    }
+  }
+
+  @Test
   void restartRecoversEveryBufferedMessageAndAcksStayDeleted() throws Exception {
     String alice = newAddress();
     try (RelayNode node = RelayNode.start("restart-1")) {

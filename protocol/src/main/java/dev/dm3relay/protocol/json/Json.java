@@ -1,6 +1,7 @@
 package dev.dm3relay.protocol.json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,24 +19,33 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public final class Json {
 
+  /**
+   * What any parser of ours that reads another party's JSON (clients, CCIP-read gateways) takes
+   * at most: nesting, one string, one number, one field name, and the whole document. Every bound
+   * is far above what a dm3 message needs (an envelope is at most SIZE_LIMIT bytes; the largest
+   * body any route takes is 8 MiB) and far below what would make one request costly: Jackson's
+   * number parsing is superlinear in the digits, and deep nesting costs stack.
+   */
+  public static final StreamReadConstraints INPUT_LIMITS =
+      StreamReadConstraints.builder()
+          .maxNestingDepth(256)
+          .maxStringLength(10 * 1024 * 1024)
+          .maxNumberLength(1000)
+          .maxNameLength(10_000)
+          .maxDocumentLength(12L * 1024 * 1024)
+          .build();
+
   private static final ObjectMapper MAPPER =
-      JsonMapper.builder()
+      JsonMapper.builder(JsonFactory.builder().streamReadConstraints(INPUT_LIMITS).build())
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
           .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
           .build();
 
-  static {
-    // Envelopes are bounded by the relay's size limit long before these limits matter; the
-    // string limit is raised so that a large but legal attachment is not refused by the parser.
-    MAPPER
-        .getFactory()
-        .setStreamReadConstraints(
-            StreamReadConstraints.builder()
-                .maxStringLength(64 * 1024 * 1024)
-                .maxNestingDepth(256)
-                .build());
+  /** A plain mapper (doubles, no exact numbers) under {@link #INPUT_LIMITS}, for foreign JSON. */
+  public static ObjectMapper boundedMapper() {
+    return JsonMapper.builder(JsonFactory.builder().streamReadConstraints(INPUT_LIMITS).build()).build();
   }
 
   private Json() {}
