@@ -310,6 +310,18 @@ def main():
             notes.append((f"within gates up to {sat:.0f}/s (p of that level)" if sat_level else "no level within the gates (p of the best level)") + f"; max accepted {best['accepted']:.0f}/s at offered {best['offered']:.0f}")
             notes.append("levels offered:accepted/p99 " + ", ".join(
                 f"{l['offered']:.0f}:{l['accepted']:.0f}/{l['p99']:.0f}" for l in levels))
+    elif sc == "isolation":
+        main_request("honest submit")
+        errors = error_text(["honest submit"])
+        summary = load_json(Path(a.out) / "isolation.json") or {}
+        f = stats.get("flood submit")
+        notes.append(f"p = the {summary.get('honestSenders', '?')} well-behaved senders' submits, each from its own address")
+        if f:
+            flood_total = int(f["total"] or 0)
+            notes.append(f"flood from one address: {flood_total / duration:.0f}/s offered, {int(f['ok'] or 0)} answered 200/429, "
+                         f"{int(f['ko'] or 0)} failed; flood p50/p99 {fmt(f['p50'])}/{fmt(f['p99'])} ms")
+        else:
+            notes.append("no flood (baseline)")
     elif sc == "raw":
         raw = load_json(Path(a.out) / "raw.json")
         offered = "max"

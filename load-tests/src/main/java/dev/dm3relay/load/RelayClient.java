@@ -82,12 +82,20 @@ public final class RelayClient {
 
   private String call(String method, String path, String body, String token, int expected) {
     IllegalStateException last = null;
-    for (int attempt = 1; attempt <= 3; attempt++) {
+    for (int attempt = 1; attempt <= 10; attempt++) {
       HttpResponse<String> response = send(method, path, body, token);
       if (response.statusCode() == expected) {
         return response.body();
       }
       last = new IllegalStateException(method + " " + path + " -> " + response.statusCode() + " " + response.body());
+      if (response.statusCode() == 429) {
+        // a relay with its rate limits on: setup waits as the relay asks
+        sleep(1000L * response.headers().firstValueAsLong("Retry-After").orElse(1));
+        continue;
+      }
+      if (attempt >= 3) {
+        break;
+      }
       sleep(200L * attempt);
     }
     throw last;

@@ -32,6 +32,24 @@ public final class ChainSpamFilter implements SpamFilter {
   private final ChainReader chain;
   private final Function<Account, Optional<SpamRules>> rulesOf;
 
+  /**
+   * How long a sender's nonce, balance or token balance is taken as read. A flood of submits from
+   * one sender to receivers with rules costs one read of each per minute instead of one per
+   * submit; a sender who just funded an account waits at most this long to pass a rule. Failed
+   * reads are not kept (the next submit asks again, within the chain's call bulkhead).
+   */
+  static final java.time.Duration READ_TTL = java.time.Duration.ofSeconds(60);
+
+  /** Reads kept at most (least recently used forgotten first): a few MB at most. */
+  static final int MAX_READS = 20_000;
+
+  private final com.github.benmanes.caffeine.cache.AsyncCache<String, BigInteger> reads =
+      com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
+          .maximumSize(MAX_READS)
+          .expireAfterWrite(READ_TTL)
+          .executor(Runnable::run)
+          .buildAsync();
+
   public ChainSpamFilter(
       NameResolver names, ChainReader chain, Function<Account, Optional<SpamRules>> rulesOf) {
     this.names = Objects.requireNonNull(names, "names");
@@ -64,25 +82,32 @@ public final class ChainSpamFilter implements SpamFilter {
     CompletableFuture<Boolean> nonce =
         rules.minNonce() == null
             ? CompletableFuture.completedFuture(true)
-            : chain
-                .transactionCount(sender)
-                .thenApply(n -> atLeast(n, BigInteger.valueOf(rules.minNonce())))
-                .toCompletableFuture();
+            : read("nonce " + sender, () -> chain.transactionCount(sender))
+                .thenApply(n -> atLeast(n, BigInteger.valueOf(rules.minNonce())));
     CompletableFuture<Boolean> balance =
         rules.minBalance() == null
             ? CompletableFuture.completedFuture(true)
-            : chain
-                .balance(sender)
-                .thenApply(wei -> atLeast(wei, rules.minBalance()))
-                .toCompletableFuture();
+            : read("balance " + sender, () -> chain.balance(sender))
+                .thenApply(wei -> atLeast(wei, rules.minBalance()));
     CompletableFuture<Boolean> token =
         rules.minTokenBalance() == null
             ? CompletableFuture.completedFuture(true)
-            : tokenBalance(rules.minTokenBalance().address(), sender)
-                .thenApply(units -> atLeast(units, rules.minTokenBalance().amount()))
-                .toCompletableFuture();
+            : read(
+                    "token " + rules.minTokenBalance().address() + " " + sender,
+                    () -> tokenBalance(rules.minTokenBalance().address(), sender))
+                .thenApply(units -> atLeast(units, rules.minTokenBalance().amount()));
     return CompletableFuture.allOf(nonce, balance, token)
         .thenApply(all -> nonce.join() && balance.join() && token.join());
+  }
+
+  private CompletableFuture<BigInteger> read(String key, java.util.function.Supplier<CompletionStage<BigInteger>> fetch) {
+    return reads.get(key, (k, executor) -> fetch.get().toCompletableFuture());
+  }
+
+  /** Reads held now (for tests of the bound). */
+  long cachedReads() {
+    reads.synchronous().cleanUp();
+    return reads.synchronous().estimatedSize();
   }
 
   /** ERC-20 {@code balanceOf(owner)}; 0 when the token does not answer with one word. */

@@ -87,6 +87,24 @@ class ChainSpamFilterTest {
         .get(20, TimeUnit.SECONDS);
   }
 
+  @Test
+  void chainReadsAreCachedSoAFloodFromOneSenderCostsOneRead() throws Exception {
+    byte[] raw = new byte[20];
+    new SecureRandom().nextBytes(raw);
+    String sender = Hex.prefixed(raw);
+    chain.transfer(chain.account(0), sender, BigInteger.valueOf(100));
+    ChainSpamFilter filter = new ChainSpamFilter(names, names.chain(), account -> Optional.of(balance(101)));
+    DeliveryInformation routing = new DeliveryInformation(RECEIVER.address(), sender);
+    assertFalse(filter.admits(RECEIVER, routing).toCompletableFuture().get(20, TimeUnit.SECONDS));
+    chain.transfer(chain.account(0), sender, BigInteger.ONE);
+    for (int i = 0; i < 50; i++) {
+      assertFalse(filter.admits(RECEIVER, routing).toCompletableFuture().get(20, TimeUnit.SECONDS), "the balance read a moment ago");
+    }
+    assertEquals(1, filter.cachedReads(), "one read for the sender, however many submits");
+    ChainSpamFilter fresh = new ChainSpamFilter(names, names.chain(), account -> Optional.of(balance(101)));
+    assertTrue(fresh.admits(RECEIVER, routing).toCompletableFuture().get(20, TimeUnit.SECONDS), "a new read sees 101 wei");
+  }
+
   private static SpamRules nonce(long min) {
     return new SpamRules(min, null, null);
   }
