@@ -4,6 +4,7 @@ import static io.gatling.javaapi.core.CoreDsl.ByteArrayBody;
 import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
 import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.details;
+import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.feed;
 import static io.gatling.javaapi.core.CoreDsl.nothingFor;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
@@ -37,8 +38,25 @@ public class FloodIsolationSimulation extends Simulation {
   private final double floodRate = Double.parseDouble(System.getProperty("flood.rate", String.valueOf(config.rate())));
   private final String floodAddress = System.getProperty("flood.address", "127.0.0.250");
   private final long perSender = (config.warmup().toMillis() + config.duration().toMillis()) / intervalMs + 5;
-  private final BenchData data =
-      new BenchData(config, (int) (senders * perSender + floodRate * (config.warmup().toSeconds() + config.duration().toSeconds()) * 1.05) + 100, false);
+  /** The flood cycles through a few hundred envelopes: past its bucket they are refused unread anyway. */
+  private static final int FLOOD_ENVELOPES = 500;
+
+  private final BenchData data = new BenchData(config, FLOOD_ENVELOPES + 100, false);
+  private final List<byte[]> floodBodies = new ArrayList<>();
+  /**
+   * Each well-behaved sender is one sender account on its own address, sending to the recipients
+   * in turn: honest.get(k) are sender k's envelopes, built here (far from the indexes BenchData
+   * builds, so none is a duplicate of another).
+   */
+  private final List<List<byte[]>> honest = new ArrayList<>();
+  private final java.util.concurrent.atomic.AtomicInteger nextSender = new java.util.concurrent.atomic.AtomicInteger();
+
+  private java.util.Iterator<java.util.Map<String, Object>> floodFeeder() {
+    java.util.concurrent.atomic.AtomicLong next = new java.util.concurrent.atomic.AtomicLong();
+    return java.util.stream.Stream.generate(
+            () -> java.util.Map.<String, Object>of("body", floodBodies.get((int) (next.getAndIncrement() % floodBodies.size()))))
+        .iterator();
+  }
   private final BenchSummary summary = new BenchSummary(config, "isolation", data.runId);
 
   private HttpProtocolBuilder protocol() {
@@ -51,33 +69,51 @@ public class FloodIsolationSimulation extends Simulation {
   }
 
   {
+    for (int i = 0; i < FLOOD_ENVELOPES; i++) {
+      floodBodies.add(data.nextEnvelope().body());
+    }
+    if (senders > config.senders()) {
+      throw new IllegalArgumentException("honest.senders (" + senders + ") needs as many -Dsenders accounts");
+    }
+    long pairs = (long) config.senders() * config.recipients();
+    long base = pairs * 100_000L; // sender k of envelope base + k·recipients + r is k, for every r below recipients
+    for (int k = 0; k < senders; k++) {
+      int sender = k;
+      honest.add(
+          java.util.stream.LongStream.range(0, perSender)
+              .parallel()
+              .mapToObj(r -> data.factory.envelope(base + (r / config.recipients()) * pairs + (long) sender * config.recipients() + r % config.recipients()).body())
+              .toList());
+    }
     List<String> honestAddresses = new ArrayList<>();
     for (int i = 0; i < senders; i++) {
       honestAddresses.add("127.0.0." + (2 + i));
     }
     long warmupRounds = config.warmup().toMillis() / intervalMs;
     long measuredRounds = config.duration().toMillis() / intervalMs;
-    PopulationBuilder honest =
+    PopulationBuilder honestSenders =
         scenario("honest")
-            .repeat((int) warmupRounds)
+            .exec(s -> s.set("k", nextSender.getAndIncrement()))
+            .repeat((int) warmupRounds, "w")
             .on(
-                feed(data.envelopeFeeder())
-                    .exec(http("warm-up honest submit").post("/rpc").body(ByteArrayBody(s -> (byte[]) s.get("body"))).check(status().is(200)))
+                exec(http("warm-up honest submit").post("/rpc").body(ByteArrayBody(s -> honest.get(s.getInt("k")).get(s.getInt("w")))).check(status().is(200)))
                     .pace(Duration.ofMillis(intervalMs)))
-            .repeat((int) measuredRounds)
+            .repeat((int) measuredRounds, "r")
             .on(
-                feed(data.envelopeFeeder())
-                    .exec(http("honest submit").post("/rpc").body(ByteArrayBody(s -> (byte[]) s.get("body"))).check(status().is(200)))
+                exec(http("honest submit")
+                        .post("/rpc")
+                        .body(ByteArrayBody(s -> honest.get(s.getInt("k")).get((int) warmupRounds + s.getInt("r"))))
+                        .check(status().is(200)))
                     .pace(Duration.ofMillis(intervalMs)))
             .injectOpen(atOnceUsers(senders))
             // one address per sender: Gatling gives each virtual user the next address in turn
             .protocols(protocol().localAddresses(honestAddresses));
-    List<PopulationBuilder> populations = new ArrayList<>(List.of(honest));
+    List<PopulationBuilder> populations = new ArrayList<>(List.of(honestSenders));
     if (floodRate > 0) {
       populations.add(
           scenario("flood")
               .exec(
-                  feed(data.envelopeFeeder())
+                  feed(floodFeeder())
                       .exec(
                           http("flood submit")
                               .post("/rpc")
@@ -95,7 +131,7 @@ public class FloodIsolationSimulation extends Simulation {
 
   @Override
   public void after() {
-    summary.root().put("envelopesUsed", data.used());
+    summary.root().put("envelopesUsed", data.used() + (long) senders * perSender);
     summary.root().put("floodRate", floodRate);
     summary.root().put("honestSenders", senders);
     summary.write();

@@ -126,6 +126,8 @@ class AbuseResistanceTest {
     AtomicInteger next = new AtomicInteger();
     assertRateLimited(untilRefused(2, () -> submit("127.0.0.12", sender, receivers.get(next.getAndIncrement()))));
     assertEquals(200, submit("127.0.0.12", WalletUser.create(), receivers.get(0)).status(), "another sender, same client");
+    // the sender name is the sender's to choose: naming someone cannot use up their allowance
+    assertEquals(200, submit("127.0.0.13", sender, receivers.get(4)).status(), "the same sender name from another client");
   }
 
   @Test

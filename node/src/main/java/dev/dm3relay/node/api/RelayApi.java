@@ -238,7 +238,7 @@ public final class RelayApi extends AllDirectives {
    */
   private Route apiRoutes() {
     return concat(
-        path("rpc", () -> post(() -> body(settings.bodyLimit(), this::rpc))),
+        path("rpc", () -> post(() -> withClient(client -> body(settings.bodyLimit(), text -> rpc(text, client))))),
         pathPrefix("auth", () -> path(segment(), this::authRoutes)),
         pathPrefix("profile", () -> path(segment(), this::profileRoutes)),
         pathPrefix("delivery", this::deliveryRoutes),
@@ -265,7 +265,7 @@ public final class RelayApi extends AllDirectives {
 
   // ---- /rpc ---------------------------------------------------------------------------------
 
-  private CompletionStage<HttpResponse> rpc(String body) {
+  private CompletionStage<HttpResponse> rpc(String body, String client) {
     JsonNode request;
     try {
       request = Json.parse(body);
@@ -279,7 +279,7 @@ public final class RelayApi extends AllDirectives {
     JsonNode params = request.get("params");
     JsonNode first = params != null && params.isArray() && params.size() > 0 ? params.get(0) : null;
     return switch (method.textValue()) {
-      case "dm3_submitMessage" -> submit(first);
+      case "dm3_submitMessage" -> submit(first, client);
       case "dm3_getDeliveryServiceProperties" -> done(rpcResult(properties()));
       case "dm3_getProfileExtension" -> profileExtension(first);
       default -> done(
@@ -287,7 +287,7 @@ public final class RelayApi extends AllDirectives {
     };
   }
 
-  private CompletionStage<HttpResponse> submit(JsonNode envelopeParam) {
+  private CompletionStage<HttpResponse> submit(JsonNode envelopeParam, String client) {
     if (envelopeParam == null || envelopeParam.isNull()) {
       return done(Responses.error(StatusCodes.BAD_REQUEST, ErrorCode.INVALID_PARAMS, "Envelop missing"));
     }
@@ -296,7 +296,7 @@ public final class RelayApi extends AllDirectives {
           Responses.error(StatusCodes.BAD_REQUEST, ErrorCode.PARSE_ERROR, "Error parsing envelop: params[0] must be the envelope as a JSON string"));
     }
     return submissions
-        .submit(envelopeParam.textValue(), Transport.HTTP)
+        .submit(envelopeParam.textValue(), Transport.HTTP, client)
         .thenApply(
             result ->
                 result instanceof SubmitResult.Rejected rejected

@@ -81,7 +81,7 @@ public final class LiveSessions implements SocketAuthenticator, ClientEventHandl
     }
     CompletionStage<SubmitResult> submitted;
     try {
-      submitted = submissions.submit(envelope.toString(), Transport.SOCKET);
+      submitted = submissions.submit(envelope.toString(), Transport.SOCKET, client);
     } catch (RuntimeException e) {
       submitted = CompletableFuture.failedFuture(e);
     }

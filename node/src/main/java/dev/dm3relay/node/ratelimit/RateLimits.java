@@ -83,9 +83,9 @@ public final class RateLimits {
     return counted(Limit.IP, perIp.acquire(client));
   }
 
-  /** One submit naming {@code senderName} in its routing data. */
-  public long submit(String senderName) {
-    return counted(Limit.SENDER, perSender.acquire(senderName));
+  /** One submit from {@code client} naming {@code senderName} in its routing data. */
+  public long submit(String client, String senderName) {
+    return counted(Limit.SENDER, perSender.acquire(client + " " + senderName));
   }
 
   /** One login challenge for {@code name} asked by {@code client}: both buckets must have a token. */

@@ -81,18 +81,19 @@ public final class SubmitService {
    * Runs the pipeline and counts its end in {@code dm3_relay_submits_total{transport, outcome,
    * reason}} and {@code dm3_relay_submit_duration_seconds} (from here to the durable answer).
    */
-  public CompletionStage<SubmitResult> submit(String envelopeJson, Transport transport) {
+  /** @param client the submitting client's address (as RateLimits keys it) */
+  public CompletionStage<SubmitResult> submit(String envelopeJson, Transport transport, String client) {
     long began = System.nanoTime();
     CompletionStage<SubmitResult> result;
     try {
-      result = pipeline(envelopeJson);
+      result = pipeline(envelopeJson, client);
     } catch (RuntimeException e) {
       result = CompletableFuture.failedFuture(e);
     }
     return result.whenComplete((r, failure) -> meters.record(transport, r, System.nanoTime() - began));
   }
 
-  private CompletionStage<SubmitResult> pipeline(String envelopeJson) {
+  private CompletionStage<SubmitResult> pipeline(String envelopeJson, String client) {
     if (!storageReachable.getAsBoolean()) {
       // Fail at once while Cassandra is known to be down: a 200 could not be durable, and waiting
       // for each request's own timeout would pile up connections.
@@ -113,10 +114,13 @@ public final class SubmitService {
     } catch (IllegalArgumentException e) {
       return done(new Rejected(Refusal.INVALID_DELIVERY_INFORMATION, e.getMessage()));
     }
-    // Keyed by the routing name as sent (it is not resolved for a refusal: that would cost a chain
-    // read per flooded envelope). Names are the sender's to choose, so this bounds one sender
-    // identity; the per-IP and per-recipient limits bound a client that rotates them.
-    long retryAfter = rateLimits.submit(senderName);
+    // Keyed by the routing name as sent (not resolved: that would cost a chain read per flooded
+    // envelope) and the client: the name is the sender's to choose, so a bucket per name alone
+    // would let anyone exhaust someone else's (the flood-isolation bench showed it: a flood naming
+    // an honest sender got that sender's submits refused). Per client and name, one client is
+    // bounded in how fast it sends as one sender, and nobody else's sending is touched; the
+    // per-client and per-mailbox limits bound a client that rotates names or addresses.
+    long retryAfter = rateLimits.submit(client, senderName);
     if (retryAfter > 0) {
       return done(new Rejected(Refusal.RATE_LIMITED, RateLimits.REFUSAL, retryAfter));
     }

@@ -109,7 +109,7 @@ class SubmitServiceTest {
   }
 
   private SubmitResult run(String envelopeJson) throws Exception {
-    return submit.submit(envelopeJson, Transport.HTTP).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    return submit.submit(envelopeJson, Transport.HTTP, "127.0.0.1").toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   private SubmitResult.Refusal refusal(String envelopeJson) throws Exception {
@@ -193,7 +193,7 @@ class SubmitServiceTest {
     String envelope = envelope(alice, bob, "counted");
     run(envelope);
     run(envelope);
-    submit.submit("{not json", Transport.SOCKET).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    submit.submit("{not json", Transport.SOCKET, "127.0.0.1").toCompletableFuture().get(10, TimeUnit.SECONDS);
     storageUp.set(false);
     assertThrows(ExecutionException.class, () -> run(envelope(alice, bob, "later")));
     assertEquals(1, submits("http", "accepted", "none"));
