@@ -146,9 +146,15 @@ class AbuseResistanceTest {
     WalletUser alice = signedUp();
     WalletUser bob = signedUp();
     String path = "/auth/" + alice.name();
+    // one client: its own 2 a minute
     assertRateLimited(untilRefused(2, () -> SourceAddressHttp.get("127.0.0.14", relay.port(), path)));
-    Response elsewhere = SourceAddressHttp.get("127.0.0.15", relay.port(), path);
-    assertRateLimited(elsewhere); // alice's name has had its challenges this minute, from anywhere
+    // one client cannot deny alice her login: her name's bucket holds three clients' worth
+    assertEquals(200, SourceAddressHttp.get("127.0.0.15", relay.port(), path).status(), "another client, same name");
+    assertEquals(200, SourceAddressHttp.get("127.0.0.15", relay.port(), path).status());
+    assertEquals(200, SourceAddressHttp.get("127.0.0.19", relay.port(), path).status());
+    assertEquals(200, SourceAddressHttp.get("127.0.0.19", relay.port(), path).status());
+    Response elsewhere = SourceAddressHttp.get("127.0.0.20", relay.port(), path);
+    assertRateLimited(elsewhere); // alice's name has had its 6 challenges this minute, from anywhere
     assertTrue(Long.parseLong(elsewhere.header("retry-after")) > 1, "a per-minute limit says when: " + elsewhere.headers());
     assertEquals(200, SourceAddressHttp.get("127.0.0.16", relay.port(), "/auth/" + bob.name()).status(), "another name");
     // and the owner can still log in once a challenge comes back: not waited for here; a login
@@ -210,9 +216,7 @@ class AbuseResistanceTest {
       assertEquals(-32005, Json.parse(refused.body()).path("error").path("code").asInt());
       assertEquals(200, SourceAddressHttp.get("127.0.0.41", relay.port(), "/hello").status(), "another address connects");
     } finally {
-      for (Socket s : held) {
-        s.close();
-      }
+      closeAll(held);
     }
     assertEventually200("127.0.0.40");
   }
@@ -232,9 +236,7 @@ class AbuseResistanceTest {
       assertEquals("1", refused.header("retry-after"));
       assertEquals(-32002, Json.parse(refused.body()).path("error").path("code").asInt());
     } finally {
-      for (Socket s : held) {
-        s.close();
-      }
+      closeAll(held);
     }
     assertEventually200("127.0.0.54");
   }
@@ -254,9 +256,13 @@ class AbuseResistanceTest {
       }
       sockets.add(upgrade("127.0.0.71"));
     } finally {
-      for (Socket s : sockets) {
-        s.close();
-      }
+      closeAll(sockets);
+    }
+  }
+
+  private static void closeAll(List<Socket> sockets) throws IOException {
+    for (Socket s : sockets) {
+      s.close();
     }
   }
 

@@ -18,6 +18,9 @@ import java.util.Map;
  */
 public final class RateLimits {
 
+  /** How many clients' challenge allowance one name's bucket holds (see the constructor). */
+  static final int NAME_SHARE = 3;
+
   /** The JSON-RPC error text of every refusal. */
   public static final String REFUSAL = "rate limit exceeded";
 
@@ -49,7 +52,11 @@ public final class RateLimits {
     int keys = settings.maxTrackedKeys();
     this.perIp = new KeyedRateLimiter(settings.perIp(), keys);
     this.perSender = new KeyedRateLimiter(settings.perSender(), keys);
-    this.authPerName = new KeyedRateLimiter(settings.authPerMinute(), keys);
+    // A name's bucket holds NAME_SHARE clients' worth: challenges for a name can be asked by
+    // anyone, so a bucket as small as one client's would let one client deny the owner's login.
+    RateLimit auth = settings.authPerMinute();
+    this.authPerName =
+        new KeyedRateLimiter(auth.off() ? auth : new RateLimit(auth.tokens() * NAME_SHARE, auth.period(), auth.burst() * NAME_SHARE), keys);
     this.authPerIp = new KeyedRateLimiter(settings.authPerMinute(), keys);
     this.signupPerIp = new KeyedRateLimiter(settings.signupPerHour(), keys);
     this.rejected = registry.counter("dm3.relay.requests.rejected", "reason", "rate_limit");
