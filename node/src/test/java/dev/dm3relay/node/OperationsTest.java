@@ -129,7 +129,12 @@ class OperationsTest {
     WalletUser alice = signedUp(relay);
     assertEquals(200, submit(relay, alice, signedUp(relay), "for the scrape").statusCode());
     System.gc(); // so that the GC pause series exists
+    // the GC notification reaches Micrometer's listener on its own thread: wait for the series
     String scrape = management(relay, "GET", "/metrics", null, null).body();
+    for (int i = 0; i < 50 && !scrape.contains("jvm_gc_pause_seconds_sum"); i++) {
+      Thread.sleep(100);
+      scrape = management(relay, "GET", "/metrics", null, null).body();
+    }
     java.util.Set<String> served = new java.util.TreeSet<>();
     for (String line : scrape.split("\n")) {
       if (!line.startsWith("#") && !line.isBlank()) {

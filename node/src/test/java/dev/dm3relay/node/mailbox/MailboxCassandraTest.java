@@ -290,6 +290,12 @@ class MailboxCassandraTest {
       }
       CompletableFuture.allOf(woken.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
       int awake = liveMailboxes(node);
+      // the shard passivates beyond its limit as it takes each new entity, asynchronously: on a
+      // busy machine the count read at once may still hold the last one or two
+      for (int i = 0; i < 20 && awake > 20; i++) {
+        Thread.sleep(100);
+        awake = liveMailboxes(node);
+      }
       System.out.printf("50 mailboxes woken, %d alive (active-entity-limit 20)%n", awake);
       assertTrue(awake > 0 && awake <= 20, "live mailboxes bounded by the limit: " + awake);
       long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
