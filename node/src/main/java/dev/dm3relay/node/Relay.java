@@ -26,6 +26,13 @@ import dev.dm3relay.node.core.InFlightLimit;
 import dev.dm3relay.node.inbox.Inbox;
 import dev.dm3relay.node.spam.SpamRuleSettings;
 import dev.dm3relay.node.live.LiveBridge;
+import dev.dm3relay.node.ens.PublicHttp;
+import dev.dm3relay.node.notification.Email;
+import dev.dm3relay.node.notification.NotificationChannels;
+import dev.dm3relay.node.notification.NotificationSettings;
+import dev.dm3relay.node.notification.Notifier;
+import dev.dm3relay.node.notification.NotificationStore;
+import dev.dm3relay.node.notification.WebPush;
 import dev.dm3relay.node.live.LiveSessions;
 import dev.dm3relay.node.core.SpamFilter;
 import dev.dm3relay.node.submit.SubmitService;
@@ -182,10 +189,10 @@ public final class Relay implements AutoCloseable {
     EnsConfig ensConfig = EnsConfig.from(config);
     NameResolver names = NameResolvers.from(config, registry);
     SpamFilter spamFilter = NameResolvers.spamFilter(names);
-    // Pushes go through cluster pub-sub: the receiver's socket may be on another node.
+    // The receiver's socket may be on another node: the node holding it registers with the mailbox.
     // A socket carries submitMessage only: its largest message is a submit's largest body.
     LiveConfig liveConfig = LiveConfig.from(config, (int) Math.min(Integer.MAX_VALUE, settings.bodyLimit()));
-    LiveBridge bridge = LiveBridge.create(system);
+    LiveBridge bridge = new LiveBridge(mailboxes);
     LiveConnections live =
         new LiveConnections(bridge, liveConfig.maxSocketsPerAccount(), liveConfig.maxQueuedBytesPerNode(), SocketIoRoute::eventFrame);
     bridge.start(system, live, registry);
@@ -199,11 +206,25 @@ public final class Relay implements AutoCloseable {
     Duration flushEvery = metricsSettings.flushInterval();
     system.scheduler().scheduleAtFixedRate(flushEvery, flushEvery, metrics::flush, system.executionContext());
 
+    NotificationSettings notificationSettings = NotificationSettings.from(config);
+    Notifier notifier =
+        new Notifier(
+            notificationSettings,
+            notificationSettings.email().map(Email::new),
+            notificationSettings.push().map(p -> new WebPush(p, new PublicHttp(p.allowPrivateEndpoints(), 2 * notificationSettings.workers()))),
+            // only while the channel still holds that subscription: the user may have subscribed anew
+            (address, subscription) -> mailboxes.removeNotificationChannel(address, NotificationSettings.PUSH, subscription),
+            metrics,
+            registry,
+            clock);
+    NotificationChannels notificationChannels =
+        new NotificationChannels(notificationSettings, NotificationStore.of(mailboxes), notifier, otpDigestKey(identity), clock);
+
     RateLimitSettings rateLimitSettings = RateLimitSettings.from(config);
     RateLimits rateLimits = new RateLimits(rateLimitSettings, registry);
     SubmitService submissions =
         new SubmitService(
-            deliveryService, settings::sizeLimit, names, mailboxService, spamFilter, bridge, probe::reachable, metrics, blocked,
+            deliveryService, settings::sizeLimit, names, mailboxService, spamFilter, notifier, probe::reachable, metrics, blocked,
             registry, rateLimits, clock);
     Sessions sessions =
         new Sessions(
@@ -217,7 +238,7 @@ public final class Relay implements AutoCloseable {
         .description("Requests refused before any work: at the node's in-flight limit, or answered by the request timeout")
         .tag("reason", "admission")
         .register(registry);
-    LiveSessions liveSessions = new LiveSessions(sessions, submissions, inFlight, rateLimits);
+    LiveSessions liveSessions = new LiveSessions(sessions, submissions, inFlight, rateLimits, bridge::watch);
     OperatorConsole.get(system)
         .install(
             new Administration(names, mailboxService, blocked, new ClusterStatus(system, Mailbox.ENTITY_TYPE_KEY, mailboxSettings.askTimeout())),
@@ -227,7 +248,7 @@ public final class Relay implements AutoCloseable {
     RelayApi api =
         new RelayApi(
             settings, identity, submissions, sessions, registrations, inbox, new SpamRuleSettings(mailboxService, names.resolvesChainNames()), metrics,
-            inFlight, registry, clock, rateLimits, socketRoute);
+            inFlight, registry, clock, rateLimits, notificationChannels, socketRoute);
     HttpServer.Binding binding =
         join(
             HttpServer.bind(
@@ -263,6 +284,21 @@ public final class Relay implements AutoCloseable {
         dev.dm3relay.protocol.crypto.CryptoPrimitives.active().name(),
         identity.signingPublicKeyBase64());
     return new Relay(storage, system, binding, identity, settings, metrics, ephemeralKeys, live, names, managementPort);
+  }
+
+  /**
+   * The key of the one-time codes' digests: from the relay's signing key, so every node of a
+   * cluster (one identity) computes the same digests, and nothing else keyed by it can be mistaken
+   * for one.
+   */
+  private static byte[] otpDigestKey(DeliveryServiceIdentity identity) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(identity.signing().privateKey(), "HmacSHA256"));
+      return mac.doFinal("dm3-relay notification code digests".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("every Java 17 runtime has HmacSHA256", e);
+    }
   }
 
   public int port() {

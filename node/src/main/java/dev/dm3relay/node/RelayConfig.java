@@ -21,6 +21,8 @@ public final class RelayConfig {
    * without setting it for the whole JVM.
    */
   public static Config load(Config overrides, Map<String, String> environment) {
+    // a reference config.yml (DS_CONFIG) stands for variables, below the real ones
+    environment = ReferenceConfigFile.under(environment);
     Config unresolved =
         overrides
             .withFallback(ConfigFactory.defaultOverrides())

@@ -29,6 +29,23 @@ public final class UseCases {
   public static final dev.dm3relay.node.ratelimit.RateLimits NO_LIMITS =
       dev.dm3relay.node.ratelimit.RateLimits.off(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
 
+  /**
+   * The notification routes with no channel type offered and a store that is never reachable
+   * (tests of other routes on in-memory ports; the notification tests run on a real relay).
+   */
+  public static dev.dm3relay.node.notification.NotificationChannels notificationsOff(com.typesafe.config.Config config) {
+    java.lang.reflect.InvocationHandler unreachable =
+        (proxy, method, args) -> CompletableFuture.failedFuture(new IllegalStateException("no notification store in this test"));
+    dev.dm3relay.node.notification.NotificationStore store =
+        (dev.dm3relay.node.notification.NotificationStore)
+            java.lang.reflect.Proxy.newProxyInstance(
+                UseCases.class.getClassLoader(), new Class<?>[] {dev.dm3relay.node.notification.NotificationStore.class}, unreachable);
+    dev.dm3relay.node.notification.NotificationSettings settings =
+        dev.dm3relay.node.notification.NotificationSettings.from(config);
+    return new dev.dm3relay.node.notification.NotificationChannels(
+        settings, store, null, new byte[32], java.time.Clock.systemUTC());
+  }
+
   public static ChallengeLedger ledger() {
     Set<String> used = ConcurrentHashMap.newKeySet();
     return (id, forgetAfter) -> CompletableFuture.completedFuture(used.add(id));

@@ -34,7 +34,7 @@ final class AccessLog extends AllDirectives {
   }
 
   private static HttpResponse logged(HttpRequest request, HttpResponse response, long began) {
-    String route = RouteTemplates.of(request.getUri().path());
+    String route = RouteTable.template(request.getUri().path());
     if (response.entity() instanceof HttpEntity.Strict strict) {
       line(request, route, response.status().intValue(), strict.getData().length(), began);
       return response;

@@ -5,6 +5,7 @@ import dev.dm3relay.node.core.ErrorCode;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dm3relay.node.auth.Sessions;
 import dev.dm3relay.node.auth.Sessions.Outcome;
@@ -67,6 +68,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.http.scaladsl.model.IllegalRequestException;
+import dev.dm3relay.node.notification.NotificationChannels;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,12 +81,14 @@ public final class RelayApi extends AllDirectives {
 
   private static final Logger log = LoggerFactory.getLogger(RelayApi.class);
 
-  /** CORS is open, as in the reference: browser messengers call the relay from their own origin. */
-  private static final List<HttpHeader> CORS =
-      List.of(
-          RawHeader.create("Access-Control-Allow-Origin", "*"),
-          RawHeader.create("Access-Control-Allow-Methods", "GET,HEAD,PUT,PATCH,POST,DELETE"),
-          RawHeader.create("Access-Control-Allow-Headers", "Authorization,Content-Type"));
+  /**
+   * CORS is open, as in the reference ({@code cors()} with its defaults): browser messengers call
+   * the relay from their own origin. Every answer allows any origin; a preflight gets the rest.
+   */
+  private static final List<HttpHeader> CORS = List.of(RawHeader.create("Access-Control-Allow-Origin", "*"));
+
+  private static final HttpHeader PREFLIGHT_METHODS =
+      RawHeader.create("Access-Control-Allow-Methods", "GET,HEAD,PUT,PATCH,POST,DELETE");
 
   private static final Set<String> AUTH_BODY_FIELDS = Set.of("signature", "challenge");
   private static final Set<String> ACK_BODY_FIELDS = Set.of("acknowledgements");
@@ -103,6 +107,7 @@ public final class RelayApi extends AllDirectives {
   private final io.micrometer.core.instrument.Counter timedOut;
   private final AccessLog accessLog = new AccessLog();
   private final RateLimits rateLimits;
+  private final NotificationChannels notifications;
 
   /**
    * @param inFlight the node's request limit, shared with the socket transport
@@ -121,8 +126,10 @@ public final class RelayApi extends AllDirectives {
       MeterRegistry registry,
       Clock clock,
       RateLimits rateLimits,
+      NotificationChannels notifications,
       Route extraRoutes) {
     this.rateLimits = rateLimits;
+    this.notifications = notifications;
     this.settings = settings;
     this.identity = identity;
     this.submissions = submissions;
@@ -148,6 +155,22 @@ public final class RelayApi extends AllDirectives {
   }
 
   private Route answered() {
+    // Express's path leniency first (RouteTable), so that every route below sees one spelling.
+    // HEAD on every GET route is Pekko's transparent-head-requests (api.conf).
+    // (The context's unmatched path is what path directives match, so it is rewritten with the URI.)
+    return mapRequestContext(
+        context -> {
+          org.apache.pekko.http.javadsl.model.HttpRequest request = context.getRequest();
+          String path = request.getUri().path();
+          String canonical = RouteTable.canonical(path);
+          return canonical.equals(path)
+              ? context
+              : context.withRequest(request.withUri(request.getUri().path(canonical))).withUnmatchedPath(canonical);
+        },
+        this::lenient);
+  }
+
+  private Route lenient() {
     // JSON even when Pekko HTTP's own request-timeout answers (its default body is plain text)
     return withRequestTimeoutResponse(
         this::timedOut,
@@ -242,6 +265,7 @@ public final class RelayApi extends AllDirectives {
         pathPrefix("auth", () -> path(segment(), this::authRoutes)),
         pathPrefix("profile", () -> path(segment(), this::profileRoutes)),
         pathPrefix("delivery", this::deliveryRoutes),
+        pathPrefix("notifications", this::notificationRoutes),
         path("delivery-service-profile", () -> get(this::deliveryServiceProfile)),
         path("metrics", () -> get(() -> completeWith(metricsCsv()))));
   }
@@ -252,15 +276,27 @@ public final class RelayApi extends AllDirectives {
   }
 
   /**
-   * Answers every CORS preflight. Matched on the method inside a route (not with the {@code
-   * options} directive) so that an unknown path still gets 404, not "only OPTIONS allowed".
+   * Answers every OPTIONS request as {@code cors()} does (it takes any OPTIONS for a preflight,
+   * whatever the path): 204, the methods, and the request's {@code Access-Control-Request-Headers}
+   * reflected. Matched on the method inside a route (not with the {@code options} directive) so
+   * that other methods on an unknown path still get 404, not "only OPTIONS allowed".
    */
   private Route preflight() {
-    return extractMethod(
-        method ->
-            method.equals(HttpMethods.OPTIONS)
-                ? complete(HttpResponse.create().withStatus(StatusCodes.NO_CONTENT))
-                : reject());
+    return extractRequest(
+        request -> {
+          if (!request.method().equals(HttpMethods.OPTIONS)) {
+            return reject();
+          }
+          List<HttpHeader> headers = new java.util.ArrayList<>(List.of(PREFLIGHT_METHODS));
+          request
+              .getHeader("Access-Control-Request-Headers")
+              .ifPresent(
+                  asked -> {
+                    headers.add(RawHeader.create("Access-Control-Allow-Headers", asked.value()));
+                    headers.add(RawHeader.create("Vary", "Access-Control-Request-Headers"));
+                  });
+          return complete(HttpResponse.create().withStatus(StatusCodes.NO_CONTENT).addHeaders(headers));
+        });
   }
 
   // ---- /rpc ---------------------------------------------------------------------------------
@@ -324,6 +360,10 @@ public final class RelayApi extends AllDirectives {
     ObjectNode properties = Json.newObject();
     properties.put("messageTTL", settings.messageTtlMillis());
     properties.put("sizeLimit", settings.sizeLimit());
+    // The channel types offered, never their configuration: the reference hands out its whole
+    // config here, SMTP password and VAPID private key included.
+    ArrayNode channels = properties.putArray("notificationChannel");
+    notifications.offeredTypes().forEach(type -> channels.addObject().put("type", type));
     return CanonicalJson.stringify(properties);
   }
 
@@ -629,6 +669,64 @@ public final class RelayApi extends AllDirectives {
                     : complete(Responses.unauthorized());
               });
         });
+  }
+
+  // ---- /notifications/... (§4.6) -----------------------------------------------------------
+
+  private Route notificationRoutes() {
+    return concat(
+        path(
+            segment("global").slash(segment()),
+            rawName ->
+                concat(
+                    get(() -> authorized(rawName, account -> completeWith(answer(notifications.global(account))))),
+                    post(() -> authorized(rawName, account -> notificationBody(account, notifications::setGlobal))))),
+        path(
+            segment("otp").slash("verify").slash(segment()),
+            rawName -> post(() -> authorized(rawName, account -> notificationBody(account, notifications::verifyCode)))),
+        path(
+            segment("otp").slash(segment()),
+            rawName -> post(() -> authorized(rawName, account -> notificationBody(account, notifications::resendCode)))),
+        path(
+            segment("channel").slash(segment()).slash(segment()),
+            (type, rawName) -> delete(() -> authorized(rawName, account -> completeWith(answer(notifications.remove(account, type)))))),
+        path(
+            segment("channel").slash(segment()),
+            rawName -> post(() -> authorized(rawName, account -> notificationBody(account, notifications::setEnabled)))),
+        path(
+            segment(),
+            rawName ->
+                concat(
+                    get(() -> authorized(rawName, account -> completeWith(answer(notifications.channels(account))))),
+                    post(() -> authorized(rawName, account -> notificationBody(account, notifications::add))))));
+  }
+
+  /** The JSON body (an empty one is {@code {}}, as express.json leaves it) handed to a notification use case. */
+  private Route notificationBody(
+      Account account, java.util.function.BiFunction<Account, JsonNode, CompletionStage<NotificationChannels.Result>> useCase) {
+    return body(
+        settings.bodyLimit(),
+        text -> {
+          JsonNode request;
+          try {
+            request = text.isBlank() ? Json.newObject() : Json.parse(text);
+          } catch (MalformedJsonException e) {
+            return done(Responses.error(StatusCodes.BAD_REQUEST, ErrorCode.PARSE_ERROR, "Parse error: " + e.getMessage()));
+          }
+          return answer(useCase.apply(account, request));
+        });
+  }
+
+  /** 200 with the body (the reference's text {@code OK} when there is none), or 400 {@code {"error"}}. */
+  private static CompletionStage<HttpResponse> answer(CompletionStage<NotificationChannels.Result> result) {
+    return result
+        .thenApply(
+            r ->
+                r instanceof NotificationChannels.Result.Ok ok
+                    ? ok.body() == null ? Responses.text(StatusCodes.OK, "OK") : Responses.ok(ok.body().toString())
+                    : Responses.referenceError(
+                        StatusCodes.BAD_REQUEST, ((NotificationChannels.Result.Refused) r).message(), ErrorCode.INVALID_PARAMS, null))
+        .exceptionally(f -> unavailable("storage", f));
   }
 
   // ---- other routes -------------------------------------------------------------------------

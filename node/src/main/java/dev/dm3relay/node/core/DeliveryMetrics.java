@@ -9,6 +9,9 @@ public interface DeliveryMetrics {
   /** Counts an accepted RPC submission of {@code sizeBytes} (dm3 size of the envelope). */
   void submitted(int sizeBytes);
 
+  /** Counts a new-message notification sent (the CSV's notificationCount). */
+  default void notified() {}
+
   /** The CSV of finished intervals within retention, or empty when there is none (204). */
   CompletionStage<Optional<String>> csv(long nowMs);
 }

@@ -95,7 +95,30 @@ public final class PublicHttp implements AutoCloseable {
     return send(uri, json, deadline, maxBodyBytes);
   }
 
+  /**
+   * POST of raw bytes with the given headers (a web push message), to https only unless private
+   * targets are allowed.
+   */
+  public CompletionStage<Reply> post(
+      URI uri, java.util.Map<String, String> headers, byte[] body, String contentType, Duration deadline, int maxBodyBytes) {
+    if (!allowPrivate && !"https".equalsIgnoreCase(uri.getScheme())) {
+      return CompletableFuture.failedFuture(new RefusedTargetException("not an https URL"));
+    }
+    Request.Builder request = new Request.Builder();
+    headers.forEach(request::header);
+    request.post(RequestBody.create(body, MediaType.get(contentType)));
+    return call(uri, request, deadline, maxBodyBytes);
+  }
+
   private CompletionStage<Reply> send(URI uri, String jsonBody, Duration deadline, int maxBodyBytes) {
+    Request.Builder request = new Request.Builder().header("Accept", "application/json");
+    if (jsonBody != null) {
+      request.post(RequestBody.create(jsonBody, JSON));
+    }
+    return call(uri, request, deadline, maxBodyBytes);
+  }
+
+  private CompletionStage<Reply> call(URI uri, Request.Builder request, Duration deadline, int maxBodyBytes) {
     HttpUrl url;
     try {
       url = checkTarget(uri);
@@ -109,11 +132,7 @@ public final class PublicHttp implements AutoCloseable {
       inFlight.decrementAndGet();
       return CompletableFuture.failedFuture(new IOException("too many outbound requests in flight"));
     }
-    Request.Builder request = new Request.Builder().url(url).header("Accept", "application/json");
-    if (jsonBody != null) {
-      request.post(RequestBody.create(jsonBody, JSON));
-    }
-    Call call = client.newCall(request.build());
+    Call call = client.newCall(request.url(url).build());
     // The call's own timeout covers DNS, connect, writing, waiting and reading the body; the
     // future's covers time spent queued in the dispatcher too.
     call.timeout().timeout(deadline.toMillis(), TimeUnit.MILLISECONDS);

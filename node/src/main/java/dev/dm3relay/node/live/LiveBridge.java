@@ -1,129 +1,196 @@
 package dev.dm3relay.node.live;
 
-import dev.dm3relay.node.core.CborSerializable;
-import dev.dm3relay.node.core.LivePush;
-import dev.dm3relay.node.live.LiveConnections;
-import org.apache.pekko.actor.AbstractActor;
-import org.apache.pekko.actor.ActorRef;
-import org.apache.pekko.actor.Props;
+import dev.dm3relay.node.mailbox.Mailbox;
+import dev.dm3relay.node.mailbox.Mailboxes;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Adapter;
-import org.apache.pekko.cluster.pubsub.DistributedPubSub;
-import org.apache.pekko.cluster.pubsub.DistributedPubSubMediator;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Live delivery across the cluster. A receiver's socket may be on any node, and its mailbox on any
- * other: each node subscribes to a pub-sub topic per account it holds sockets for, and a freshly
- * buffered envelope is published to its receiver's topic. Publishing to an account nobody is
- * connected for costs one local lookup and no network traffic.
+ * other: the node that authenticates a socket registers with the account's mailbox entity
+ * ({@link Mailbox.WatchLive}) and waits for the acknowledgement before the client hears {@code
+ * authorized}; the mailbox then hands every envelope it persists to its registered nodes, and the
+ * node that buffered it sends it straight to them. So every message accepted after {@code
+ * authorized} reaches the socket, whichever nodes hold mailbox and socket: nothing waits for a
+ * pub-sub registry to spread by gossip (which dropped pushes in a 3-node run).
+ *
+ * <p>Registrations are refreshed every {@link #REFRESH} while the node has sockets of the account
+ * (they lapse after {@link Mailbox#WATCH_TTL}, so a dead node stops getting pushes), dropped when
+ * the last socket goes, and made again at once when a mailbox says it stopped (passivation,
+ * rebalance). One actor per node holds the registrations; the sockets are in {@link LiveConnections}.
  */
-public final class LiveBridge implements LivePush, LiveConnections.Presence {
+public final class LiveBridge implements LiveConnections.Presence {
+
+  private static final Logger log = LoggerFactory.getLogger(LiveBridge.class);
+
+  /** How often the node renews its registrations (a third of their lifetime). */
+  static final Duration REFRESH = Mailbox.WATCH_TTL.dividedBy(3);
 
   /**
-   * What travels between nodes: the receiver, the stored envelope's JSON, and the node that
-   * published it (null from a node of an older version).
+   * How long a registration made for an authenticating socket stands without that socket joining
+   * the node's connections: longer than a handshake takes to finish.
    */
-  public record Pushed(String address, String envelopeJson, String origin) implements CborSerializable {}
+  static final Duration JOIN_GRACE = Duration.ofSeconds(15);
 
-  /** Re-check whether this node still has sockets for the account, and (un)subscribe to match. */
-  record Reconcile(String address) {}
+  private sealed interface Message permits Registered, Reconcile, Refresh, FromMailbox {}
 
-  private final ActorRef mediator;
-  private final String self;
-  private ActorRef subscriber;
+  private record Registered(String address, long at) implements Message {}
 
-  private LiveBridge(ActorRef mediator, String self) {
-    this.mediator = mediator;
-    this.self = self;
+  private record Reconcile(String address) implements Message {}
+
+  private enum Refresh implements Message {
+    INSTANCE
+  }
+
+  private record FromMailbox(Mailbox.LiveEvent event) implements Message {}
+
+  private final Mailboxes mailboxes;
+  private volatile ActorRef<Message> actor;
+  private volatile ActorRef<Mailbox.LiveEvent> watcher;
+
+  public LiveBridge(Mailboxes mailboxes) {
+    this.mailboxes = mailboxes;
   }
 
   /**
-   * The bridge for this node. Wire it as the {@link LiveConnections.Presence} of the node's
-   * connections, then call {@link #start} with them.
-   */
-  public static LiveBridge create(ActorSystem<?> system) {
-    return new LiveBridge(
-        DistributedPubSub.get(Adapter.toClassic(system)).mediator(),
-        org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system)).selfAddress().toString());
-  }
-
-  /**
+   * Starts this node's bridge. Wire the bridge as the {@link LiveConnections.Presence} of the node's
+   * connections first.
+   *
    * @param registry where {@code dm3_relay_live_pushes_total{path="local|remote"}} counts the frames
    *     handed to sockets: local when the envelope was stored through this node
    */
-  public void start(ActorSystem<?> system, LiveConnections connections, io.micrometer.core.instrument.MeterRegistry registry) {
-    io.micrometer.core.instrument.Counter local = registry.counter("dm3.relay.live.pushes", "path", "local");
-    io.micrometer.core.instrument.Counter remote = registry.counter("dm3.relay.live.pushes", "path", "remote");
-    // A system actor: the typed guardian of the relay's ActorSystem spawns no top-level actors.
-    subscriber =
-        ((org.apache.pekko.actor.ExtendedActorSystem) Adapter.toClassic(system))
-            .systemActorOf(
-                Props.create(Subscriber.class, () -> new Subscriber(mediator, connections, self, local, remote)), "live-bridge");
+  public void start(ActorSystem<?> system, LiveConnections connections, MeterRegistry registry) {
+    Counter local = registry.counter("dm3.relay.live.pushes", "path", "local");
+    Counter remote = registry.counter("dm3.relay.live.pushes", "path", "remote");
+    String self = org.apache.pekko.cluster.typed.Cluster.get(system).selfMember().address().toString();
+    Behavior<Message> behavior =
+        Behaviors.setup(
+            context -> {
+              ActorRef<Mailbox.LiveEvent> events = context.messageAdapter(Mailbox.LiveEvent.class, FromMailbox::new);
+              watcher = events;
+              return Behaviors.withTimers(
+                  timers -> {
+                    timers.startTimerWithFixedDelay(Refresh.INSTANCE, REFRESH);
+                    return new Registrations(connections, events, self, local, remote).behavior();
+                  });
+            });
+    actor = system.systemActorOf(behavior, "live-bridge", Props.empty());
   }
 
-  static String topic(String address) {
-    return "live:" + address;
-  }
-
-  @Override
-  public void push(String address, String storedEnvelopeJson) {
-    mediator.tell(
-        new DistributedPubSubMediator.Publish(topic(address), new Pushed(address, storedEnvelopeJson, self)), ActorRef.noSender());
+  /**
+   * Registers this node with the account's mailbox; completes once the mailbox acknowledged it, so
+   * that the caller may tell the client it is live. Fails when the mailbox cannot be reached.
+   */
+  public CompletionStage<Done> watch(String address) {
+    ActorRef<Mailbox.LiveEvent> w = watcher;
+    if (w == null) {
+      return java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("live bridge not started"));
+    }
+    return mailboxes
+        .watchLive(address, w)
+        .thenApply(
+            done -> {
+              actor.tell(new Registered(address, System.currentTimeMillis()));
+              return done;
+            });
   }
 
   @Override
   public void changed(String account) {
-    ActorRef s = subscriber;
-    if (s != null) {
-      s.tell(new Reconcile(account), ActorRef.noSender());
+    ActorRef<Message> a = actor;
+    if (a != null) {
+      a.tell(new Reconcile(account));
     }
   }
 
-  /** Holds this node's topic subscriptions and hands published envelopes to local sockets. */
-  static final class Subscriber extends AbstractActor {
-    private final ActorRef mediator;
+  /** The actor's state: the accounts this node is registered for, and when each was last registered. */
+  private final class Registrations {
     private final LiveConnections connections;
-    private final String self;
-    private final io.micrometer.core.instrument.Counter local;
-    private final io.micrometer.core.instrument.Counter remote;
-    private final java.util.Set<String> subscribed = new java.util.HashSet<>();
+    private final ActorRef<Mailbox.LiveEvent> self;
+    private final String origin;
+    private final Counter local;
+    private final Counter remote;
+    private final Map<String, Long> registered = new HashMap<>();
 
-    Subscriber(
-        ActorRef mediator,
-        LiveConnections connections,
-        String self,
-        io.micrometer.core.instrument.Counter local,
-        io.micrometer.core.instrument.Counter remote) {
-      this.mediator = mediator;
+    Registrations(LiveConnections connections, ActorRef<Mailbox.LiveEvent> self, String origin, Counter local, Counter remote) {
       this.connections = connections;
       this.self = self;
+      this.origin = origin;
       this.local = local;
       this.remote = remote;
     }
 
-    @Override
-    public Receive createReceive() {
-      return receiveBuilder()
-          .match(Reconcile.class, r -> reconcile(r.address()))
-          // the stored envelope's JSON is framed as it is: no parse and rewrite per push
-          .match(
-              Pushed.class,
-              p -> {
-                int delivered = connections.pushJson(p.address(), "message", p.envelopeJson());
-                (self.equals(p.origin()) ? local : remote).increment(delivered);
-              })
-          .match(DistributedPubSubMediator.SubscribeAck.class, ack -> {})
-          .match(DistributedPubSubMediator.UnsubscribeAck.class, ack -> {})
+    Behavior<Message> behavior() {
+      return Behaviors.receive(Message.class)
+          .onMessage(Registered.class, r -> {
+            registered.put(r.address(), r.at());
+            return Behaviors.same();
+          })
+          .onMessage(Reconcile.class, r -> {
+            reconcile(r.address(), System.currentTimeMillis());
+            return Behaviors.same();
+          })
+          .onMessage(Refresh.class, r -> {
+            long now = System.currentTimeMillis();
+            for (String address : java.util.List.copyOf(registered.keySet())) {
+              if (reconcile(address, now)) {
+                register(address);
+              }
+            }
+            return Behaviors.same();
+          })
+          .onMessage(FromMailbox.class, m -> {
+            if (m.event() instanceof Mailbox.LiveEnvelope envelope) {
+              // the stored envelope's JSON is framed as it is: no parse and rewrite per push
+              int delivered = connections.pushJson(envelope.address(), "message", envelope.envelopeJson());
+              (origin.equals(envelope.origin()) ? local : remote).increment(delivered);
+            } else if (m.event() instanceof Mailbox.WatchLost lost && registered.containsKey(lost.address())) {
+              register(lost.address());
+            }
+            return Behaviors.same();
+          })
           .build();
     }
 
-    private void reconcile(String address) {
-      boolean connected = connections.isConnected(address);
-      if (connected && subscribed.add(address)) {
-        mediator.tell(new DistributedPubSubMediator.Subscribe(topic(address), getSelf()), getSelf());
-      } else if (!connected && subscribed.remove(address)) {
-        mediator.tell(new DistributedPubSubMediator.Unsubscribe(topic(address), getSelf()), getSelf());
+    /** Forgets an account without sockets here (past the join grace); true if still registered. */
+    private boolean reconcile(String address, long now) {
+      Long at = registered.get(address);
+      if (at == null) {
+        if (connections.isConnected(address)) {
+          register(address); // a socket joined without a registration of ours (e.g. it lapsed)
+        }
+        return false;
       }
+      if (!connections.isConnected(address) && now - at > JOIN_GRACE.toMillis()) {
+        registered.remove(address);
+        mailboxes.unwatchLive(address, self);
+        return false;
+      }
+      return true;
+    }
+
+    private void register(String address) {
+      registered.putIfAbsent(address, System.currentTimeMillis());
+      mailboxes
+          .watchLive(address, self)
+          .whenComplete(
+              (done, failure) -> {
+                if (failure != null) {
+                  log.debug("Renewing a live registration failed (retried at the next refresh): {}", failure.toString());
+                }
+              });
     }
   }
 }

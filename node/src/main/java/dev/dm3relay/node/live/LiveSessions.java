@@ -29,9 +29,21 @@ public final class LiveSessions implements SocketAuthenticator, ClientEventHandl
   private final SubmitService submissions;
   private final InFlightLimit inFlight;
   private final RateLimits rateLimits;
+  private final Registration registration;
 
-  public LiveSessions(Sessions sessions, SubmitService submissions, InFlightLimit inFlight, RateLimits rateLimits) {
+  /**
+   * Makes this node the one the account's mailbox pushes to ({@link LiveBridge#watch}); a socket
+   * is told {@code authorized} only once that completed.
+   */
+  @FunctionalInterface
+  public interface Registration {
+    CompletionStage<?> register(String address);
+  }
+
+  public LiveSessions(
+      Sessions sessions, SubmitService submissions, InFlightLimit inFlight, RateLimits rateLimits, Registration registration) {
     this.rateLimits = rateLimits;
+    this.registration = registration;
     this.sessions = sessions;
     this.submissions = submissions;
     this.inFlight = inFlight;
@@ -52,11 +64,15 @@ public final class LiveSessions implements SocketAuthenticator, ClientEventHandl
     }
     return sessions
         .authorizeToken(normalized, token)
-        .thenApply(
-            outcome ->
-                outcome instanceof Sessions.Outcome.Granted<Sessions.Session> granted
-                    ? Optional.of(new Authorized(granted.value().account().address(), granted.value().expiresAtSeconds()))
-                    : Optional.empty());
+        .thenCompose(
+            outcome -> {
+              if (!(outcome instanceof Sessions.Outcome.Granted<Sessions.Session> granted)) {
+                return CompletableFuture.completedFuture(Optional.<Authorized>empty());
+              }
+              Authorized authorized = new Authorized(granted.value().account().address(), granted.value().expiresAtSeconds());
+              // a failed registration fails the stage: the socket is refused, not left deaf
+              return registration.register(authorized.account()).thenApply(done -> Optional.of(authorized));
+            });
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.dm3relay.node.mailbox;
 
+import dev.dm3relay.node.core.NotificationTarget;
+
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -79,6 +81,8 @@ public final class Mailbox
   public sealed interface Command extends CborSerializable
       permits RegisterProfile, SetSpamFilterRules, GetAccount, GetStats, BufferEnvelope, AcknowledgeMessages,
           PurgeMessages, ListIncoming,
+          GetNotificationSettings, SetGlobalNotifications, AddNotificationChannel, SetNotificationChannelEnabled,
+          RemoveNotificationChannel, IssueOtp, VerifyOtp, WatchLive, UnwatchLive, Stop,
           BodyStored, BodyStoreFailed, PendingTimedOut, PersistStoredBodies, ExpiryTick {}
 
   /** When a profile may take the place of a different one already registered. */
@@ -137,6 +141,59 @@ public final class Mailbox
    */
   public record ListIncoming(String conversationId, ActorRef<StatusReply<Incoming>> replyTo)
       implements Command {}
+
+  // notifications (dm3-protocol.md §4.6): the rules are the notification use case's; the mailbox
+  // keeps the durable state and makes the decisions that must be atomic (one-time codes, tries)
+
+  public record GetNotificationSettings(ActorRef<StatusReply<NotificationSettings>> replyTo) implements Command {}
+
+  public record SetGlobalNotifications(boolean enabled, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+
+  /**
+   * Adds the channel of this type, replacing one there was (enabled, and verified only if {@code
+   * verified}); a new one-time code with it when {@code otp} is not null. Any earlier code of the
+   * type is void.
+   */
+  public record AddNotificationChannel(
+      String type, String recipientValue, boolean verified, Otp otp, ActorRef<StatusReply<Done>> replyTo)
+      implements Command {}
+
+  public record SetNotificationChannelEnabled(String type, boolean enabled, ActorRef<StatusReply<ChannelChange>> replyTo)
+      implements Command {}
+
+  /**
+   * @param onlyIfRecipientValue remove only while the channel still has this value (a push service
+   *     said the subscription is gone: the user may have subscribed anew meanwhile); null: remove
+   */
+  public record RemoveNotificationChannel(
+      String type, String onlyIfRecipientValue, ActorRef<StatusReply<ChannelChange>> replyTo)
+      implements Command {}
+
+  /** A new one-time code for the channel, unless the last one was issued less than {@code resendInterval} ago. */
+  public record IssueOtp(String type, Otp otp, Duration resendInterval, ActorRef<StatusReply<OtpIssue>> replyTo)
+      implements Command {}
+
+  /**
+   * Checks a code (its keyed digest) against the channel's: a match within {@code validity} and
+   * fewer than {@code maxTries} wrong tries verifies the channel; a wrong one counts a try.
+   */
+  public record VerifyOtp(String type, String digest, Duration validity, int maxTries, ActorRef<StatusReply<OtpCheck>> replyTo)
+      implements Command {}
+
+  /**
+   * A node holds (or is about to hold) live sockets of this mailbox's account: push it every
+   * envelope persisted from now on, for {@link #WATCH_TTL} (nodes refresh well before). Not state:
+   * a mailbox that stops tells its watchers ({@link WatchLost}) so that they register again at
+   * once with its next incarnation.
+   */
+  public record WatchLive(ActorRef<LiveEvent> watcher, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+
+  public record UnwatchLive(ActorRef<LiveEvent> watcher) implements Command {}
+
+  /** Cluster Sharding's stop message (passivation, rebalance): tell the watchers, then stop. */
+  public enum Stop implements Command {
+    INSTANCE
+  }
 
   /**
    * The body of the pending envelope with this key is durable; persist its index entry. {@code
@@ -200,8 +257,20 @@ public final class Mailbox
     RATE_LIMITED
   }
 
-  /** @param storedAt the store time of the envelope (the first one for a duplicate); 0 if refused */
-  public record Buffered(BufferOutcome outcome, long storedAt) implements CborSerializable {}
+  /**
+   * @param storedAt the store time of the envelope (the first one for a duplicate); 0 if refused
+   * @param watchers STORED: the nodes that hold live sockets of the account, to push it to
+   * @param due STORED with no watcher: the channels due a new-message notification (enabled,
+   *     verified, none sent within the minimum interval); the mailbox counts them as notified
+   */
+  public record Buffered(
+      BufferOutcome outcome, long storedAt, List<ActorRef<LiveEvent>> watchers, List<NotificationTarget> due)
+      implements CborSerializable {
+
+    public Buffered(BufferOutcome outcome, long storedAt) {
+      this(outcome, storedAt, List.of(), List.of());
+    }
+  }
 
   public record AcknowledgedMany(int removed) implements CborSerializable {}
 
@@ -216,12 +285,67 @@ public final class Mailbox
   /** Keys into the body store, in the order the receiver gets the envelopes. */
   public record Incoming(List<String> bodyKeys) implements CborSerializable {}
 
+  /** One of the account's notification channels (§4.6), as the routes show it. */
+  public record NotificationChannel(String type, String recipientValue, boolean enabled, boolean verified)
+      implements CborSerializable {}
+
+  public record NotificationSettings(boolean globalEnabled, List<NotificationChannel> channels) implements CborSerializable {}
+
+  /**
+   * A one-time code as the mailbox keeps it: a digest keyed with the relay's secret (the journal
+   * never holds the code, and five digits unkeyed would be read back in a blink), and when it was
+   * issued (ms).
+   */
+  public record Otp(String digest, long issuedAt) implements CborSerializable {}
+
+  public record ChannelChange(boolean found) implements CborSerializable {}
+
+  public enum OtpIssueOutcome {
+    ISSUED,
+    NO_CHANNEL,
+    ALREADY_VERIFIED,
+    /** The last code is younger than the resend interval. */
+    TOO_SOON
+  }
+
+  /** @param recipientValue where the code goes (ISSUED only) */
+  public record OtpIssue(OtpIssueOutcome outcome, long retryAfterSeconds, String recipientValue) implements CborSerializable {}
+
+  public enum OtpCheckOutcome {
+    VERIFIED,
+    NO_CHANNEL,
+    DISABLED,
+    ALREADY_VERIFIED,
+    NO_CODE,
+    EXPIRED,
+    /** maxTries wrong codes: only a new code helps. */
+    TOO_MANY_TRIES,
+    WRONG
+  }
+
+  public record OtpCheck(OtpCheckOutcome outcome) implements CborSerializable {}
+
+  /** What a watching node gets from a mailbox. */
+  public sealed interface LiveEvent extends CborSerializable permits LiveEnvelope, WatchLost {}
+
+  /**
+   * A freshly stored envelope of the account, sent by the node that buffered it.
+   *
+   * @param origin that node's address (for the local/remote push count)
+   */
+  public record LiveEnvelope(String address, String envelopeJson, String origin) implements LiveEvent {}
+
+  /** The mailbox stopped (passivated or moved): register again. */
+  public record WatchLost(String address) implements LiveEvent {}
+
   // ------------------------------------------------------------------------------------- events
 
   public sealed interface Event extends CborSerializable
       permits ProfileRegistered, SpamFilterRulesSet, EnvelopeBuffered, EnvelopesAcknowledged, EnvelopesExpired,
           EnvelopesPurged, MessageAcknowledged,
-          MessagesAcknowledged, MessagesExpired {}
+          MessagesAcknowledged, MessagesExpired,
+          GlobalNotificationsSet, NotificationChannelAdded, NotificationChannelEnabled, NotificationChannelRemoved,
+          OtpIssued, OtpRejected, NotificationChannelVerified {}
 
   public record ProfileRegistered(String signedProfileJson) implements Event {}
 
@@ -246,6 +370,23 @@ public final class Mailbox
 
   public record MessagesExpired(List<String> messageHashes) implements Event {}
 
+  public record GlobalNotificationsSet(boolean enabled) implements Event {}
+
+  /** Replaces the type's channel: enabled, verified as given, any code of the type void. */
+  public record NotificationChannelAdded(String type, String recipientValue, boolean verified) implements Event {}
+
+  public record NotificationChannelEnabled(String type, boolean enabled) implements Event {}
+
+  public record NotificationChannelRemoved(String type) implements Event {}
+
+  public record OtpIssued(String type, String digest, long issuedAt) implements Event {}
+
+  /** A wrong code was tried. */
+  public record OtpRejected(String type) implements Event {}
+
+  /** The code matched: the channel is verified and its code spent. */
+  public record NotificationChannelVerified(String type) implements Event {}
+
   // -------------------------------------------------------------------------------------- state
 
   /** What a sender's envelopes take of the mailbox. */
@@ -262,6 +403,10 @@ public final class Mailbox
   public static final class State {
     private String signedProfileJson;
     private String spamFilterRulesJson;
+    private boolean notificationsOn;
+    /** By channel type, in the order added. */
+    private final LinkedHashMap<String, NotificationChannel> channels = new LinkedHashMap<>();
+    private final Map<String, OtpState> otps = new HashMap<>();
     /** In store order (oldest first). */
     private final LinkedHashMap<MessageKey, StoredMessage> messages = new LinkedHashMap<>();
     private final Map<String, Usage> bySender = new HashMap<>();
@@ -281,6 +426,25 @@ public final class Mailbox
 
     public Account account() {
       return new Account(signedProfileJson, spamFilterRulesJson, messages.size(), totalBytes);
+    }
+
+    public NotificationSettings notificationSettings() {
+      return new NotificationSettings(notificationsOn, List.copyOf(channels.values()));
+    }
+
+    NotificationsSnapshot notificationsSnapshot() {
+      if (!notificationsOn && channels.isEmpty() && otps.isEmpty()) {
+        return null;
+      }
+      return new NotificationsSnapshot(notificationsOn, List.copyOf(channels.values()), Map.copyOf(otps));
+    }
+
+    void restore(NotificationsSnapshot n) {
+      if (n != null) {
+        notificationsOn = n.globalEnabled();
+        n.channels().forEach(c -> channels.put(c.type(), c));
+        otps.putAll(n.otps());
+      }
     }
 
     public StoredMessage message(MessageKey key) {
@@ -382,6 +546,12 @@ public final class Mailbox
     }
   }
 
+  /** A channel's one-time code: its digest, issue time (ms) and the wrong tries so far. */
+  public record OtpState(@JsonProperty("d") String digest, @JsonProperty("t") long issuedAt, @JsonProperty("w") int wrongTries) {}
+
+  /** The notification part of a snapshot; null when the account never touched notifications. */
+  public record NotificationsSnapshot(boolean globalEnabled, List<NotificationChannel> channels, Map<String, OtpState> otps) {}
+
   private static final Comparator<StoredMessage> NEWEST_FIRST =
       Comparator.comparingLong(StoredMessage::storedAt).reversed();
 
@@ -391,7 +561,11 @@ public final class Mailbox
    * mailbox stays a few MB at most (10,000 entries of distinct 253-character senders ≈ 3.5 MB,
    * tested) — far below Cassandra's 16 MiB frame, whatever strangers send.
    */
-  public record IndexSnapshot(String signedProfileJson, String spamFilterRulesJson, List<SenderIndex> senders)
+  public record IndexSnapshot(
+      String signedProfileJson,
+      String spamFilterRulesJson,
+      List<SenderIndex> senders,
+      @JsonInclude(JsonInclude.Include.NON_NULL) NotificationsSnapshot notifications)
       implements CborSerializable {}
 
   /** One sender's buffered envelopes in a snapshot; short property names keep it compact. */
@@ -461,6 +635,19 @@ public final class Mailbox
    * a restarted or moved entity starts with a full bucket, which lets at most one more burst in.
    */
   private final Bucket arrivals;
+
+  /**
+   * Nodes watching for live envelopes, with when each registration lapses (ms). Not state: a node
+   * that died stops refreshing, and a new incarnation of this mailbox hears from every watcher
+   * again (the old one told them it stopped).
+   */
+  private final Map<ActorRef<LiveEvent>, Long> watchers = new HashMap<>();
+
+  /** When each channel type was last handed out for a new-message notification (ms); not state. */
+  private final Map<String, Long> lastNotified = new HashMap<>();
+
+  /** How long a {@link WatchLive} holds: three of the nodes' refresh intervals. */
+  public static final Duration WATCH_TTL = Duration.ofSeconds(90);
 
   /** Numbers the body writes of this entity, so that a late answer finds no newer attempt. */
   private long attempts;
@@ -545,7 +732,158 @@ public final class Mailbox
                       StatusReply.success(new Stats(state.signedProfileJson != null, state.messageCount(), state.totalBytes(), oldest)));
             })
         .onCommand(PurgeMessages.class, this::onPurge)
+        .onCommand(
+            GetNotificationSettings.class,
+            (state, cmd) -> Effect().reply(cmd.replyTo(), StatusReply.success(state.notificationSettings())))
+        .onCommand(
+            SetGlobalNotifications.class,
+            (state, cmd) ->
+                state.notificationsOn == cmd.enabled()
+                    ? Effect().reply(cmd.replyTo(), StatusReply.ack())
+                    : persistAndAck(new GlobalNotificationsSet(cmd.enabled()), cmd.replyTo()))
+        .onCommand(AddNotificationChannel.class, this::onAddChannel)
+        .onCommand(
+            SetNotificationChannelEnabled.class,
+            (state, cmd) -> {
+              NotificationChannel channel = state.channels.get(cmd.type());
+              if (channel == null) {
+                return Effect().reply(cmd.replyTo(), StatusReply.success(new ChannelChange(false)));
+              }
+              if (channel.enabled() == cmd.enabled()) {
+                return Effect().reply(cmd.replyTo(), StatusReply.success(new ChannelChange(true)));
+              }
+              return Effect()
+                  .persist(new NotificationChannelEnabled(cmd.type(), cmd.enabled()))
+                  .thenReply(cmd.replyTo(), st -> StatusReply.success(new ChannelChange(true)));
+            })
+        .onCommand(
+            RemoveNotificationChannel.class,
+            (state, cmd) -> {
+              NotificationChannel channel = state.channels.get(cmd.type());
+              if (channel == null
+                  || (cmd.onlyIfRecipientValue() != null && !cmd.onlyIfRecipientValue().equals(channel.recipientValue()))) {
+                return Effect().reply(cmd.replyTo(), StatusReply.success(new ChannelChange(false)));
+              }
+              return Effect()
+                  .persist(new NotificationChannelRemoved(cmd.type()))
+                  .thenReply(cmd.replyTo(), st -> StatusReply.success(new ChannelChange(true)));
+            })
+        .onCommand(IssueOtp.class, this::onIssueOtp)
+        .onCommand(VerifyOtp.class, this::onVerifyOtp)
+        .onCommand(
+            WatchLive.class,
+            (state, cmd) -> {
+              watchers.put(cmd.watcher(), clock.millis() + WATCH_TTL.toMillis());
+              return Effect().reply(cmd.replyTo(), StatusReply.ack());
+            })
+        .onCommand(
+            UnwatchLive.class,
+            (state, cmd) -> {
+              watchers.remove(cmd.watcher());
+              return Effect().noReply();
+            })
+        .onCommand(
+            Stop.class,
+            (state, cmd) -> {
+              watchers.keySet().forEach(w -> w.tell(new WatchLost(address)));
+              return Effect().stop().thenNoReply();
+            })
         .build();
+  }
+
+  private ReplyEffect<Event, State> onAddChannel(State state, AddNotificationChannel cmd) {
+    List<Event> events = new ArrayList<>();
+    events.add(new NotificationChannelAdded(cmd.type(), cmd.recipientValue(), cmd.verified()));
+    if (cmd.otp() != null) {
+      events.add(new OtpIssued(cmd.type(), cmd.otp().digest(), cmd.otp().issuedAt()));
+    }
+    return Effect().persist(events).thenReply(cmd.replyTo(), st -> StatusReply.ack());
+  }
+
+  private ReplyEffect<Event, State> onIssueOtp(State state, IssueOtp cmd) {
+    NotificationChannel channel = state.channels.get(cmd.type());
+    if (channel == null) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(new OtpIssue(OtpIssueOutcome.NO_CHANNEL, 0, null)));
+    }
+    if (channel.verified()) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(new OtpIssue(OtpIssueOutcome.ALREADY_VERIFIED, 0, null)));
+    }
+    OtpState last = state.otps.get(cmd.type());
+    long wait = last == null ? 0 : last.issuedAt() + cmd.resendInterval().toMillis() - cmd.otp().issuedAt();
+    if (wait > 0) {
+      long seconds = (wait + 999) / 1000;
+      return Effect().reply(cmd.replyTo(), StatusReply.success(new OtpIssue(OtpIssueOutcome.TOO_SOON, seconds, null)));
+    }
+    return Effect()
+        .persist(new OtpIssued(cmd.type(), cmd.otp().digest(), cmd.otp().issuedAt()))
+        .thenReply(
+            cmd.replyTo(), st -> StatusReply.success(new OtpIssue(OtpIssueOutcome.ISSUED, 0, channel.recipientValue())));
+  }
+
+  private ReplyEffect<Event, State> onVerifyOtp(State state, VerifyOtp cmd) {
+    NotificationChannel channel = state.channels.get(cmd.type());
+    OtpState otp = state.otps.get(cmd.type());
+    OtpCheckOutcome refusal =
+        channel == null
+            ? OtpCheckOutcome.NO_CHANNEL
+            : !channel.enabled()
+                ? OtpCheckOutcome.DISABLED
+                : channel.verified()
+                    ? OtpCheckOutcome.ALREADY_VERIFIED
+                    : otp == null
+                        ? OtpCheckOutcome.NO_CODE
+                        : otp.wrongTries() >= cmd.maxTries() ? OtpCheckOutcome.TOO_MANY_TRIES : null;
+    if (refusal != null) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(new OtpCheck(refusal)));
+    }
+    boolean match =
+        java.security.MessageDigest.isEqual(
+            otp.digest().getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+            cmd.digest().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    if (!match) {
+      // counted durably: a restart must not hand out fresh tries
+      return Effect()
+          .persist(new OtpRejected(cmd.type()))
+          .thenReply(cmd.replyTo(), st -> StatusReply.success(new OtpCheck(OtpCheckOutcome.WRONG)));
+    }
+    if (clock.millis() > otp.issuedAt() + cmd.validity().toMillis()) {
+      // after the comparison, as the reference: a wrong code is "Invalid OTP" however old
+      return Effect().reply(cmd.replyTo(), StatusReply.success(new OtpCheck(OtpCheckOutcome.EXPIRED)));
+    }
+    return Effect()
+        .persist(new NotificationChannelVerified(cmd.type()))
+        .thenReply(cmd.replyTo(), st -> StatusReply.success(new OtpCheck(OtpCheckOutcome.VERIFIED)));
+  }
+
+  /** The watchers whose registration holds now (lapsed ones are forgotten). */
+  private List<ActorRef<LiveEvent>> liveWatchers() {
+    if (watchers.isEmpty()) {
+      return List.of();
+    }
+    long now = clock.millis();
+    watchers.values().removeIf(until -> until < now);
+    return List.copyOf(watchers.keySet());
+  }
+
+  /**
+   * The channels a new message should be notified to now: none while a node watches live (the
+   * receiver is online), or while global notifications are off; each enabled and verified channel
+   * at most once per NOTIFICATION_MIN_INTERVAL, counted as notified from here.
+   */
+  private List<NotificationTarget> dueNotifications(State state) {
+    if (!state.notificationsOn || state.channels.isEmpty()) {
+      return List.of();
+    }
+    long now = clock.millis();
+    List<NotificationTarget> due = new ArrayList<>();
+    for (NotificationChannel c : state.channels.values()) {
+      Long last = lastNotified.get(c.type());
+      if (c.enabled() && c.verified() && (last == null || now - last >= settings.notificationMinInterval().toMillis())) {
+        lastNotified.put(c.type(), now);
+        due.add(new NotificationTarget(c.type(), c.recipientValue()));
+      }
+    }
+    return due;
   }
 
   private ReplyEffect<Event, State> onRegisterProfile(State state, RegisterProfile cmd) {
@@ -687,9 +1025,13 @@ public final class Mailbox
         .thenRun(
             s -> {
               journalWrites.record(System.nanoTime() - began, java.util.concurrent.TimeUnit.NANOSECONDS);
+              // Watchers read after the write: a node registered before the event was persisted
+              // gets the envelope pushed, so a socket misses nothing accepted after `authorized`.
+              List<ActorRef<LiveEvent>> live = liveWatchers();
               for (PendingEnvelope p : batch) {
                 StoredMessage m = p.message();
-                p.waiters().get(0).tell(StatusReply.success(new Buffered(BufferOutcome.STORED, m.storedAt())));
+                List<NotificationTarget> due = live.isEmpty() ? dueNotifications(s) : List.of();
+                p.waiters().get(0).tell(StatusReply.success(new Buffered(BufferOutcome.STORED, m.storedAt(), live, due)));
                 p.waiters().subList(1, p.waiters().size())
                     .forEach(w -> w.tell(StatusReply.success(new Buffered(BufferOutcome.DUPLICATE, m.storedAt()))));
               }
@@ -865,6 +1207,54 @@ public final class Mailbox
               state.removeHashes(e.messageHashes());
               return state;
             })
+        .onEvent(
+            GlobalNotificationsSet.class,
+            (state, e) -> {
+              state.notificationsOn = e.enabled();
+              return state;
+            })
+        .onEvent(
+            NotificationChannelAdded.class,
+            (state, e) -> {
+              state.channels.remove(e.type()); // a replaced channel goes to the end, as a new one
+              state.channels.put(e.type(), new NotificationChannel(e.type(), e.recipientValue(), true, e.verified()));
+              state.otps.remove(e.type());
+              return state;
+            })
+        .onEvent(
+            NotificationChannelEnabled.class,
+            (state, e) -> {
+              state.channels.computeIfPresent(
+                  e.type(), (t, c) -> new NotificationChannel(t, c.recipientValue(), e.enabled(), c.verified()));
+              return state;
+            })
+        .onEvent(
+            NotificationChannelRemoved.class,
+            (state, e) -> {
+              state.channels.remove(e.type());
+              state.otps.remove(e.type());
+              return state;
+            })
+        .onEvent(
+            OtpIssued.class,
+            (state, e) -> {
+              state.otps.put(e.type(), new OtpState(e.digest(), e.issuedAt(), 0));
+              return state;
+            })
+        .onEvent(
+            OtpRejected.class,
+            (state, e) -> {
+              state.otps.computeIfPresent(e.type(), (t, o) -> new OtpState(o.digest(), o.issuedAt(), o.wrongTries() + 1));
+              return state;
+            })
+        .onEvent(
+            NotificationChannelVerified.class,
+            (state, e) -> {
+              state.channels.computeIfPresent(
+                  e.type(), (t, c) -> new NotificationChannel(t, c.recipientValue(), c.enabled(), true));
+              state.otps.remove(e.type());
+              return state;
+            })
         .build();
   }
 
@@ -928,7 +1318,7 @@ public final class Mailbox
     }
     List<SenderIndex> senders = new ArrayList<>(bySender.size());
     bySender.forEach((sender, entries) -> senders.add(new SenderIndex(sender, entries)));
-    return new IndexSnapshot(state.signedProfileJson, state.spamFilterRulesJson, senders);
+    return new IndexSnapshot(state.signedProfileJson, state.spamFilterRulesJson, senders, state.notificationsSnapshot());
   }
 
   static State stateOf(String address, Object snapshot) {
@@ -942,6 +1332,7 @@ public final class Mailbox
     IndexSnapshot s = (IndexSnapshot) snapshot;
     state.signedProfileJson = s.signedProfileJson();
     state.spamFilterRulesJson = s.spamFilterRulesJson();
+    state.restore(s.notifications()); // null in snapshots of relays before notifications
     List<StoredMessage> all = new ArrayList<>();
     for (SenderIndex sender : s.senders()) {
       String conversation = conversationId(address, sender.senderName());

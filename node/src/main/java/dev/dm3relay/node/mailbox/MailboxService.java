@@ -1,5 +1,7 @@
 package dev.dm3relay.node.mailbox;
 
+import dev.dm3relay.node.core.NotificationTarget;
+
 import dev.dm3relay.node.core.Account;
 import dev.dm3relay.protocol.model.SignedUserProfile;
 import java.util.List;
@@ -30,8 +32,26 @@ public interface MailboxService {
   /** Replaces the account's spam rules (canonical JSON, or null for none); completes once durable. */
   CompletionStage<org.apache.pekko.Done> setSpamFilterRules(String address, String spamFilterRulesJson);
 
-  /** Buffers a stamped envelope; completes once the envelope is durable in Cassandra, or refused. */
-  CompletionStage<BufferOutcome> buffer(String address, BufferedEnvelope envelope);
+  /**
+   * Buffers a stamped envelope; completes once the envelope is durable in Cassandra, or refused.
+   * A stored envelope is pushed to the nodes that hold live sockets of the account.
+   */
+  CompletionStage<Buffering> buffer(String address, BufferedEnvelope envelope);
+
+  /**
+   * How a buffer request ended, and for a stored envelope the notifications it is due: none when
+   * the receiver is online (a node watches its mailbox live) or was notified within the minimum
+   * interval.
+   */
+  record Buffering(BufferOutcome outcome, List<NotificationTarget> due) {
+    public Buffering {
+      due = List.copyOf(due);
+    }
+
+    public static Buffering of(BufferOutcome outcome) {
+      return new Buffering(outcome, List.of());
+    }
+  }
 
   /** Up to 101 conversations, newest activity first, each up to 1001 envelopes, newest first (§5.4). */
   CompletionStage<Listing> incoming(String address);

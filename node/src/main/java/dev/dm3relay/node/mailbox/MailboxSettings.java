@@ -12,6 +12,8 @@ import dev.dm3relay.node.ratelimit.RateLimitSettings;
  * @param messageTtl zero keeps messages until acknowledged
  * @param perRecipient envelopes per second one mailbox takes (RATE_LIMIT_RECIPIENT); a token
  *     bucket of the entity, so it holds wherever in the cluster the mailbox lives
+ * @param notificationMinInterval the least time between two new-message notifications of one
+ *     channel (NOTIFICATION_MIN_INTERVAL): the mailbox decides, so it holds cluster-wide
  * @param maxSharePerSender the part of both quotas (0 &lt; share ≤ 1) one sender's envelopes may
  *     take, so that no stranger can fill someone's mailbox alone
  */
@@ -27,7 +29,8 @@ public record MailboxSettings(
     Duration askTimeout,
     int accountCacheSize,
     Duration accountCacheExpiry,
-    RateLimit perRecipient) {
+    RateLimit perRecipient,
+    Duration notificationMinInterval) {
 
   public MailboxSettings {
     if (maxMessages < 1 || maxBytes < 1) {
@@ -45,7 +48,8 @@ public record MailboxSettings(
         c.getInt("max-messages"),
         c.getBytes("max-bytes"),
         share(c.getString("max-share-per-sender")),
-        Duration.ofDays(c.getLong("message-ttl-days")),
+        // days, fractions allowed: a reference config.yml's messageTTL is in milliseconds
+        Duration.ofMillis(Math.round(c.getDouble("message-ttl-days") * 86_400_000d)),
         c.getDuration("expiry-check-interval"),
         c.getInt("snapshot-every"),
         c.getInt("list.max-conversations"),
@@ -53,7 +57,8 @@ public record MailboxSettings(
         c.getDuration("ask-timeout"),
         c.getInt("account-cache.size"),
         c.getDuration("account-cache.expire-after-access"),
-        RateLimitSettings.recipient(root));
+        RateLimitSettings.recipient(root),
+        root.getDuration("dm3relay.notifications.min-interval"));
   }
 
   /** {@code 0.1} or {@code 10%}. */
@@ -79,30 +84,30 @@ public record MailboxSettings(
   public MailboxSettings withQuota(int messages, long bytes) {
     return new MailboxSettings(
         messages, bytes, maxSharePerSender, messageTtl, expiryCheckInterval, snapshotEvery, listMaxConversations,
-        listMaxPerConversation, askTimeout, accountCacheSize, accountCacheExpiry, perRecipient);
+        listMaxPerConversation, askTimeout, accountCacheSize, accountCacheExpiry, perRecipient, notificationMinInterval);
   }
 
   public MailboxSettings withMaxSharePerSender(double share) {
     return new MailboxSettings(
         maxMessages, maxBytes, share, messageTtl, expiryCheckInterval, snapshotEvery, listMaxConversations,
-        listMaxPerConversation, askTimeout, accountCacheSize, accountCacheExpiry, perRecipient);
+        listMaxPerConversation, askTimeout, accountCacheSize, accountCacheExpiry, perRecipient, notificationMinInterval);
   }
 
   public MailboxSettings withMessageTtl(Duration ttl) {
     return new MailboxSettings(
         maxMessages, maxBytes, maxSharePerSender, ttl, expiryCheckInterval, snapshotEvery, listMaxConversations,
-        listMaxPerConversation, askTimeout, accountCacheSize, accountCacheExpiry, perRecipient);
+        listMaxPerConversation, askTimeout, accountCacheSize, accountCacheExpiry, perRecipient, notificationMinInterval);
   }
 
   public MailboxSettings withSnapshotEvery(int events) {
     return new MailboxSettings(
         maxMessages, maxBytes, maxSharePerSender, messageTtl, expiryCheckInterval, events, listMaxConversations,
-        listMaxPerConversation, askTimeout, accountCacheSize, accountCacheExpiry, perRecipient);
+        listMaxPerConversation, askTimeout, accountCacheSize, accountCacheExpiry, perRecipient, notificationMinInterval);
   }
 
   public MailboxSettings withRecipientRate(RateLimit rate) {
     return new MailboxSettings(
         maxMessages, maxBytes, maxSharePerSender, messageTtl, expiryCheckInterval, snapshotEvery, listMaxConversations,
-        listMaxPerConversation, askTimeout, accountCacheSize, accountCacheExpiry, rate);
+        listMaxPerConversation, askTimeout, accountCacheSize, accountCacheExpiry, rate, notificationMinInterval);
   }
 }

@@ -48,7 +48,9 @@ public final class Mailboxes {
     sharding.init(
         Entity.of(
             Mailbox.ENTITY_TYPE_KEY,
-            ctx -> Mailbox.create(ctx.getEntityId(), settings, timed, clock, journal)));
+            ctx -> Mailbox.create(ctx.getEntityId(), settings, timed, clock, journal))
+            // so that a stopping mailbox tells its live watchers to register with its next incarnation
+            .withStopMessage(Mailbox.Stop.INSTANCE));
     return new Mailboxes(sharding, settings, timed);
   }
 
@@ -99,6 +101,57 @@ public final class Mailboxes {
   public CompletionStage<Mailbox.Buffered> buffer(String address, IncomingEnvelope envelope) {
     return direct(mailbox(address)
         .askWithStatus(r -> new Mailbox.BufferEnvelope(envelope, r), settings.askTimeout()));
+  }
+
+  // ---- notifications (§4.6) and live watchers
+
+  public CompletionStage<Mailbox.NotificationSettings> notificationSettings(String address) {
+    return direct(mailbox(address).askWithStatus(Mailbox.GetNotificationSettings::new, settings.askTimeout()));
+  }
+
+  public CompletionStage<Done> setGlobalNotifications(String address, boolean enabled) {
+    return direct(mailbox(address).askWithStatus(r -> new Mailbox.SetGlobalNotifications(enabled, r), settings.askTimeout()));
+  }
+
+  public CompletionStage<Done> addNotificationChannel(
+      String address, String type, String recipientValue, boolean verified, Mailbox.Otp otp) {
+    return direct(mailbox(address)
+        .askWithStatus(r -> new Mailbox.AddNotificationChannel(type, recipientValue, verified, otp, r), settings.askTimeout()));
+  }
+
+  /** @return whether the account has a channel of this type */
+  public CompletionStage<Boolean> setNotificationChannelEnabled(String address, String type, boolean enabled) {
+    return direct(mailbox(address)
+            .<Mailbox.ChannelChange>askWithStatus(
+                r -> new Mailbox.SetNotificationChannelEnabled(type, enabled, r), settings.askTimeout()))
+        .thenApply(Mailbox.ChannelChange::found);
+  }
+
+  /** @return whether a channel was removed */
+  public CompletionStage<Boolean> removeNotificationChannel(String address, String type, String onlyIfRecipientValue) {
+    return direct(mailbox(address)
+            .<Mailbox.ChannelChange>askWithStatus(
+                r -> new Mailbox.RemoveNotificationChannel(type, onlyIfRecipientValue, r), settings.askTimeout()))
+        .thenApply(Mailbox.ChannelChange::found);
+  }
+
+  public CompletionStage<Mailbox.OtpIssue> issueOtp(String address, String type, Mailbox.Otp otp, java.time.Duration resendInterval) {
+    return direct(mailbox(address).askWithStatus(r -> new Mailbox.IssueOtp(type, otp, resendInterval, r), settings.askTimeout()));
+  }
+
+  public CompletionStage<Mailbox.OtpCheck> verifyOtp(
+      String address, String type, String digest, java.time.Duration validity, int maxTries) {
+    return direct(mailbox(address)
+        .askWithStatus(r -> new Mailbox.VerifyOtp(type, digest, validity, maxTries, r), settings.askTimeout()));
+  }
+
+  /** Completes once the mailbox will push its next envelopes to {@code watcher}. */
+  public CompletionStage<Done> watchLive(String address, org.apache.pekko.actor.typed.ActorRef<Mailbox.LiveEvent> watcher) {
+    return direct(mailbox(address).askWithStatus(r -> new Mailbox.WatchLive(watcher, r), settings.askTimeout()));
+  }
+
+  public void unwatchLive(String address, org.apache.pekko.actor.typed.ActorRef<Mailbox.LiveEvent> watcher) {
+    mailbox(address).tell(new Mailbox.UnwatchLive(watcher));
   }
 
   /** Bytes of names and hashes one acknowledgement command carries at most: well inside Artery's 256 KiB frame. */

@@ -46,7 +46,11 @@ public final class ShardedMailboxService implements MailboxService {
     this.listing = listing;
     this.listings = new ListingLimits(listing);
     this.system = system;
+    this.origin = org.apache.pekko.cluster.typed.Cluster.get(system).selfMember().address().toString();
   }
+
+  /** This node's address, the origin of the live envelopes it sends. */
+  private final String origin;
 
   /** Parsed accounts held now (for tests of the bound). */
   long cachedAccounts() {
@@ -77,18 +81,26 @@ public final class ShardedMailboxService implements MailboxService {
   }
 
   @Override
-  public CompletionStage<BufferOutcome> buffer(String address, BufferedEnvelope envelope) {
+  public CompletionStage<Buffering> buffer(String address, BufferedEnvelope envelope) {
     IncomingEnvelope incoming = new IncomingEnvelope(envelope.senderName(), envelope.ackHash(), envelope.json());
     return mailboxes
         .buffer(address, incoming)
         .thenApply(
             buffered ->
                 switch (buffered.outcome()) {
-                  case STORED -> BufferOutcome.STORED;
-                  case DUPLICATE -> BufferOutcome.ALREADY_STORED;
-                  case MAILBOX_FULL -> BufferOutcome.MAILBOX_FULL;
-                  case SENDER_SHARE_FULL -> BufferOutcome.SENDER_SHARE_FULL;
-                  case RATE_LIMITED -> BufferOutcome.RATE_LIMITED;
+                  case STORED -> {
+                    // straight from here to each node with sockets of the account: the stored
+                    // JSON travels once per node, and only to nodes that asked for it
+                    if (!buffered.watchers().isEmpty()) {
+                      Mailbox.LiveEnvelope live = new Mailbox.LiveEnvelope(MailboxAddress.checksummed(address), envelope.json(), origin);
+                      buffered.watchers().forEach(w -> w.tell(live));
+                    }
+                    yield new Buffering(BufferOutcome.STORED, buffered.due());
+                  }
+                  case DUPLICATE -> Buffering.of(BufferOutcome.ALREADY_STORED);
+                  case MAILBOX_FULL -> Buffering.of(BufferOutcome.MAILBOX_FULL);
+                  case SENDER_SHARE_FULL -> Buffering.of(BufferOutcome.SENDER_SHARE_FULL);
+                  case RATE_LIMITED -> Buffering.of(BufferOutcome.RATE_LIMITED);
                 });
   }
 

@@ -38,6 +38,7 @@ public final class CassandraDeliveryMetrics implements DeliveryMetrics, AutoClos
   private static final class Pending {
     final LongAdder messages = new LongAdder();
     final LongAdder bytes = new LongAdder();
+    final LongAdder notifications = new LongAdder();
   }
 
   public CassandraDeliveryMetrics(
@@ -49,7 +50,8 @@ public final class CassandraDeliveryMetrics implements DeliveryMetrics, AutoClos
     this.add =
         session.prepare(
             "UPDATE " + keyspace + ".delivery_metrics SET message_count = message_count + ?,"
-                + " message_size_bytes = message_size_bytes + ? WHERE scope = ? AND interval_start = ?");
+                + " message_size_bytes = message_size_bytes + ?,"
+                + " notification_count = notification_count + ? WHERE scope = ? AND interval_start = ?");
     this.select =
         session.prepare(
             "SELECT interval_start, message_count, message_size_bytes, notification_count FROM "
@@ -75,6 +77,13 @@ public final class CassandraDeliveryMetrics implements DeliveryMetrics, AutoClos
     p.bytes.add(sizeBytes);
   }
 
+  @Override
+  public void notified() {
+    if (enabled()) {
+      pending.computeIfAbsent(intervalStart(clock.getAsLong()), k -> new Pending()).notifications.increment();
+    }
+  }
+
   /** Writes what was counted since the last flush. Called periodically and at shutdown. */
   public CompletionStage<Void> flush() {
     CompletableFuture<?>[] writes =
@@ -83,18 +92,20 @@ public final class CassandraDeliveryMetrics implements DeliveryMetrics, AutoClos
                 entry -> {
                   long messages = entry.getValue().messages.sumThenReset();
                   long bytes = entry.getValue().bytes.sumThenReset();
-                  if (messages == 0 && bytes == 0) {
+                  long notifications = entry.getValue().notifications.sumThenReset();
+                  if (messages == 0 && bytes == 0 && notifications == 0) {
                     pending.remove(entry.getKey(), entry.getValue());
                     return CompletableFuture.completedFuture(null);
                   }
                   return session
-                      .executeAsync(add.bind(messages, bytes, SCOPE, entry.getKey()))
+                      .executeAsync(add.bind(messages, bytes, notifications, SCOPE, entry.getKey()))
                       .toCompletableFuture()
                       .exceptionally(
                           failure -> {
                             // put the counts back so the next flush retries them
                             entry.getValue().messages.add(messages);
                             entry.getValue().bytes.add(bytes);
+                            entry.getValue().notifications.add(notifications);
                             log.warn("metrics flush failed: {}", failure.toString());
                             return null;
                           });

@@ -413,11 +413,13 @@ final class EngineIoSession implements LiveSocket {
     tokenExpiry = schedule(Duration.ofSeconds(Math.max(0, secondsLeft)), () -> disconnect("token expired"));
     // The CONNECT reply first: a client only emits events received after it.
     send(SocketIoPacket.connectReply(socketId));
-    send(SocketIoPacket.event(AUTHORIZED, null));
-    if (state == State.CONNECTED) { // not dropped while queueing the two frames above
+    // Joined before `authorized` is sent: a message pushed from then on is queued to this socket,
+    // so the client misses nothing accepted after it heard `authorized`.
+    if (state == State.CONNECTED) { // not dropped while queueing the CONNECT reply
       connections.add(account, this);
       LOG.log(DEBUG, "socket {0} connected for {1}", engineId, account);
     }
+    send(SocketIoPacket.event(AUTHORIZED, null));
   }
 
   private void refuse() {

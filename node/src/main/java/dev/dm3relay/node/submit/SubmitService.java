@@ -4,7 +4,7 @@ import dev.dm3relay.node.core.SenderBlocklist;
 import dev.dm3relay.node.core.SpamFilter;
 import io.micrometer.core.instrument.MeterRegistry;
 import dev.dm3relay.node.core.DeliveryMetrics;
-import dev.dm3relay.node.core.LivePush;
+import dev.dm3relay.node.core.NewMessageNotifier;
 
 import dev.dm3relay.node.submit.SubmitResult.Accepted;
 import dev.dm3relay.node.submit.SubmitResult.Refusal;
@@ -31,7 +31,8 @@ import java.util.function.LongSupplier;
 /**
  * The submit use case (§5.1), the one path of {@code dm3_submitMessage} and the socket's {@code
  * submitMessage}: size, open the routing data, resolve the receiver, require a known account, spam
- * rules, postmark, durable buffer, live push, and the count in the delivery metrics. A refusal is
+ * rules, postmark, durable buffer (which pushes to the receiver's live sockets), the new-message
+ * notification of a receiver who is offline, and the count in the delivery metrics. A refusal is
  * a value that carries its dm3 error code; a failed stage means a part the pipeline depends on
  * (storage, the chain) is unavailable.
  */
@@ -42,7 +43,7 @@ public final class SubmitService {
   private final NameResolver names;
   private final MailboxService mailboxes;
   private final SpamFilter spamFilter;
-  private final LivePush livePush;
+  private final NewMessageNotifier notifier;
   private final BooleanSupplier storageReachable;
   private final DeliveryMetrics metrics;
   private final SenderBlocklist blocklist;
@@ -56,7 +57,7 @@ public final class SubmitService {
       NameResolver names,
       MailboxService mailboxes,
       SpamFilter spamFilter,
-      LivePush livePush,
+      NewMessageNotifier notifier,
       BooleanSupplier storageReachable,
       DeliveryMetrics metrics,
       SenderBlocklist blocklist,
@@ -68,7 +69,7 @@ public final class SubmitService {
     this.names = names;
     this.mailboxes = mailboxes;
     this.spamFilter = spamFilter;
-    this.livePush = livePush;
+    this.notifier = notifier;
     this.storageReachable = storageReachable;
     this.metrics = metrics;
     this.blocklist = blocklist;
@@ -229,10 +230,12 @@ public final class SubmitService {
     return mailboxes
         .buffer(address, buffered)
         .thenApply(
-            outcome ->
-                switch (outcome) {
+            buffering ->
+                switch (buffering.outcome()) {
                   case STORED -> {
-                    livePush.push(address, json);
+                    if (!buffering.due().isEmpty()) {
+                      notifyQuietly(address, senderName, buffering);
+                    }
                     // the reference's CSV counts accepted messages: every transport's, duplicates not
                     metrics.submitted(opened.sizeBytes());
                     yield new Accepted(address, json, opened.sizeBytes(), false);
@@ -249,6 +252,15 @@ public final class SubmitService {
                           Refusal.SENDER_SHARE_FULL,
                           "this sender's envelopes already take its whole share of the receiver's mailbox");
                 });
+  }
+
+  /** A notification never changes the submit's answer: it is queued, and a failure to queue is logged only. */
+  private void notifyQuietly(String address, String senderName, MailboxService.Buffering buffering) {
+    try {
+      notifier.newMessage(address, senderName, buffering.due());
+    } catch (RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(SubmitService.class).warn("Queueing a new-message notification failed: {}", e.toString());
+    }
   }
 
   private String chainHint() {

@@ -11,6 +11,7 @@ import dev.dm3relay.node.core.DeliveryMetrics;
 import dev.dm3relay.node.core.InFlightLimit;
 import dev.dm3relay.node.core.SenderBlocklist;
 import dev.dm3relay.node.core.SpamFilter;
+import dev.dm3relay.node.core.NewMessageNotifier;
 import dev.dm3relay.node.ens.EnsConfig;
 import dev.dm3relay.node.ens.PublishedProfiles;
 import dev.dm3relay.node.inbox.Inbox;
@@ -88,7 +89,7 @@ final class ApiHarness {
             names,
             mailboxes,
             SpamFilter.NO_RULES,
-            (address, json) -> {},
+            NewMessageNotifier.NONE,
             () -> true,
             metrics,
             SenderBlocklist.NONE,
@@ -111,6 +112,7 @@ final class ApiHarness {
             registry,
             Clock.systemUTC(),
             UseCases.NO_LIMITS,
+            UseCases.notificationsOff(config),
             Directives.reject());
     handler = api.routes().handler(system);
     try {

@@ -49,7 +49,7 @@ class LiveSessionsTest {
           names,
           mailboxes,
           SpamFilter.NO_RULES,
-          (address, json) -> {},
+          dev.dm3relay.node.core.NewMessageNotifier.NONE,
           () -> true,
           new DeliveryMetrics() {
             @Override
@@ -66,7 +66,7 @@ class LiveSessionsTest {
           registry,
           UseCases.NO_LIMITS,
           Clock.systemUTC());
-  private final LiveSessions live = new LiveSessions(sessions, submit, inFlight, UseCases.NO_LIMITS);
+  private final LiveSessions live = new LiveSessions(sessions, submit, inFlight, UseCases.NO_LIMITS, address -> CompletableFuture.completedFuture(null));
   private final WalletUser bob = WalletUser.create();
   private final WalletUser alice = WalletUser.create();
 
@@ -135,7 +135,7 @@ class LiveSessionsTest {
             java.util.List.of(),
             100);
     LiveSessions limited =
-        new LiveSessions(sessions, submit, inFlight, new dev.dm3relay.node.ratelimit.RateLimits(one, registry));
+        new LiveSessions(sessions, submit, inFlight, new dev.dm3relay.node.ratelimit.RateLimits(one, registry), address -> CompletableFuture.completedFuture(null));
     await(mailboxes.registerProfile(bob.address(), bob.profile(), Mailbox.Replace.NEVER, null));
     assertEquals(
         "{\"response\":\"success\"}", await(limited.onEvent(alice.address(), "127.0.0.5", "submitMessage", submitEvent(alice, bob))).toString());

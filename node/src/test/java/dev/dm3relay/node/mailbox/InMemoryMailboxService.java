@@ -77,19 +77,26 @@ public final class InMemoryMailboxService implements MailboxService {
     return done(Done.getInstance());
   }
 
+  private java.util.List<dev.dm3relay.node.core.NotificationTarget> dueOnStore = java.util.List.of();
+
+  /** What a stored envelope is due, as the entity would decide it (no live watcher). */
+  public synchronized void dueOnStore(java.util.List<dev.dm3relay.node.core.NotificationTarget> due) {
+    this.dueOnStore = due;
+  }
+
   @Override
-  public synchronized CompletionStage<BufferOutcome> buffer(String address, BufferedEnvelope envelope) {
+  public synchronized CompletionStage<Buffering> buffer(String address, BufferedEnvelope envelope) {
     LinkedHashMap<String, BufferedEnvelope> box = envelopes.computeIfAbsent(address, a -> new LinkedHashMap<>());
     String key = envelope.senderName() + "\n" + envelope.ackHash();
     if (box.containsKey(key)) {
-      return done(BufferOutcome.ALREADY_STORED);
+      return done(Buffering.of(BufferOutcome.ALREADY_STORED));
     }
     if (box.size() >= maxMessages) {
-      return done(BufferOutcome.MAILBOX_FULL);
+      return done(Buffering.of(BufferOutcome.MAILBOX_FULL));
     }
     box.put(key, envelope);
     storedAt.put(envelope, System.currentTimeMillis());
-    return done(BufferOutcome.STORED);
+    return done(new Buffering(BufferOutcome.STORED, dueOnStore));
   }
 
   @Override

@@ -296,7 +296,7 @@ class MailboxTest {
     // Snapshots of older relays carry profileExtensionJson and notificationChannelsJson, which no
     // route ever set and the state no longer has: reading them must skip those properties.
     Serialization serialization = SerializationExtension.get(testKit.system());
-    var serializer = serialization.findSerializerFor(new Mailbox.IndexSnapshot(null, null, List.of()));
+    var serializer = serialization.findSerializerFor(new Mailbox.IndexSnapshot(null, null, List.of(), null));
     var cbor = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.cbor.CBORFactory());
     java.util.Map<String, Object> old = new java.util.LinkedHashMap<>();
     old.put("signedProfileJson", "{\"p\":1}");

@@ -86,7 +86,7 @@ class SubmitServiceTest {
             names,
             mailboxes,
             spam,
-            (address, json) -> pushed.add(address),
+            (address, sender, channels) -> pushed.add(address),
             storageUp::get,
             metrics,
             blocklist,
@@ -94,6 +94,8 @@ class SubmitServiceTest {
             dev.dm3relay.node.UseCases.NO_LIMITS,
             Clock.systemUTC());
     mailboxes.registerProfile(bob.address(), bob.profile(), Mailbox.Replace.NEVER, null);
+    // bob has a verified channel and no socket: each stored envelope is due a notification
+    mailboxes.dueOnStore(List.of(new dev.dm3relay.node.core.NotificationTarget("EMAIL", "bob@example.org")));
   }
 
   @AfterEach
@@ -129,7 +131,7 @@ class SubmitServiceTest {
     SubmitResult.Accepted again = assertInstanceOf(SubmitResult.Accepted.class, run(envelope));
     assertTrue(again.duplicate());
     assertEquals(1, mailboxes.buffered(bob.address()).size(), "a resubmit adds nothing");
-    assertEquals(1, pushed.size(), "a duplicate is not pushed again");
+    assertEquals(1, pushed.size(), "a duplicate is not notified again");
     assertEquals(1, counted.get(), "nor counted again");
   }
 
