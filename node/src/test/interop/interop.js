@@ -37,7 +37,9 @@ async function http(method, path, body, token, raw) {
   const headers = {};
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (token) headers['Authorization'] = 'Bearer ' + token;
-  const res = await fetch(base + path, {
+  // DM3_TRAILING_SLASH=1: every route with one trailing slash, as Express-era tools send them
+  const target = process.env.DM3_TRAILING_SLASH === '1' ? path.replace(/^([^?]*?)\/?(\?.*)?$/, (m, p, q) => p + '/' + (q || '')) : path;
+  const res = await fetch(base + target, {
     method,
     headers,
     body: body === undefined ? undefined : raw ? body : JSON.stringify(body),
@@ -307,10 +309,12 @@ async function openAsReceiver(envelope, receiver, sender, dsSigningKey) {
   await check('rpc: malformed JSON → 400 with a JSON body', async () => {
     expectJsonError(await http('POST', '/rpc', '{"jsonrpc":', undefined, true), 400);
   });
-  await check('rpc: dm3_getDeliveryServiceProperties returns only messageTTL and sizeLimit, as a string', async () => {
+  await check('rpc: dm3_getDeliveryServiceProperties returns messageTTL, sizeLimit and the channel types only, as a string', async () => {
     const res = await http('POST', '/rpc', { jsonrpc: '2.0', method: 'dm3_getDeliveryServiceProperties', params: [] });
     assert(res.status === 200 && typeof res.json.result === 'string', res.text);
-    assert(Object.keys(JSON.parse(res.json.result)).sort().join() === 'messageTTL,sizeLimit', res.json.result);
+    const properties = JSON.parse(res.json.result);
+    assert(Object.keys(properties).sort().join() === 'messageTTL,notificationChannel,sizeLimit', res.json.result);
+    assert(properties.notificationChannel.every((c) => Object.keys(c).join() === 'type'), res.json.result);
   });
   await check('rpc: dm3_getProfileExtension for a known user is a string; unknown → 400 {"error":"unknown user"}', async () => {
     const ok = await http('POST', '/rpc', { jsonrpc: '2.0', method: 'dm3_getProfileExtension', params: [bob.ensName] });

@@ -123,8 +123,6 @@ class ClusterFailureTest {
     int c = (b + 2) % NODES;
     String token = TestClient.login(nodes.get(a).baseUrl(), receiver);
     try (TestSocket socket = TestSocket.connect(nodes.get(a).baseUrl(), receiver.name(), token)) {
-      // let the subscription spread through the cluster's pub-sub registry
-      Thread.sleep(3000);
       Submission submission = TestClient.envelope(sender, receiver, identity.encryption().publicKey(), "across three nodes");
       HttpResponse<String> accepted = TestClient.send(nodes.get(c).baseUrl(), "POST", "/rpc", submission.requestBody(), null);
       assertEquals(200, accepted.statusCode(), accepted.body());
@@ -132,6 +130,57 @@ class ClusterFailureTest {
       assertNotNull(pushed, "no live message on node " + (a + 1) + " (mailbox on node " + (b + 1) + ", submitted to node " + (c + 1) + ")");
       assertEquals(submission.ackHash(), pushed.path("metadata").path("messageHash").asText());
       assertTrue(pushed.path("postmark").isTextual());
+    }
+  }
+
+  /**
+   * No blind window after {@code authorized}: the stock socket.io-client connects to one node, and
+   * as soon as it hears {@code authorized} envelopes are submitted through a third node while the
+   * mailbox lives on the second; repeated with fresh sockets, every one must be pushed.
+   */
+  @Test
+  @Order(1)
+  void everyMessageAcceptedAfterAuthorizedReachesASocketOnAnotherNode() throws Exception {
+    WalletUser receiver = WalletUser.create();
+    WalletUser sender = WalletUser.create();
+    assertEquals(200, TestClient.register(nodes.get(0).baseUrl(), receiver).statusCode());
+    int b = ownerOf(receiver.address());
+    int a = (b + 1) % NODES;
+    int c = (b + 2) % NODES;
+    String token = TestClient.login(nodes.get(a).baseUrl(), receiver);
+    int rounds = 5;
+    int perRound = 4;
+    try (dev.dm3relay.node.socketio.NodeDriver client = new dev.dm3relay.node.socketio.NodeDriver()) {
+      for (int round = 0; round < rounds; round++) {
+        String id = "r" + round;
+        var auth = Json.newObject();
+        auth.putObject("account").put("ensName", receiver.name());
+        auth.put("token", token);
+        var connect = dev.dm3relay.node.socketio.NodeDriver.command("connect", id).put("url", nodes.get(a).baseUrl());
+        connect.set("auth", auth);
+        client.send(connect);
+        client.await(
+            o -> id.equals(o.path("id").asText()) && o.path("type").asText().equals("event") && o.path("event").asText().equals("authorized"),
+            Duration.ofSeconds(20));
+        List<String> hashes = new ArrayList<>();
+        for (int i = 0; i < perRound; i++) {
+          Submission submission =
+              TestClient.envelope(sender, receiver, identity.encryption().publicKey(), "round " + round + " message " + i);
+          HttpResponse<String> accepted = TestClient.send(nodes.get(c).baseUrl(), "POST", "/rpc", submission.requestBody(), null);
+          assertEquals(200, accepted.statusCode(), accepted.body());
+          hashes.add(submission.ackHash());
+        }
+        for (String hash : hashes) {
+          JsonNode pushed =
+              client.await(
+                  o -> id.equals(o.path("id").asText())
+                      && o.path("event").asText().equals("message")
+                      && hash.equals(o.path("args").path(0).path("metadata").path("messageHash").asText()),
+                  Duration.ofSeconds(10));
+          assertNotNull(pushed, "round " + round + ": envelope " + hash + " accepted after authorized was not pushed");
+        }
+        client.send(dev.dm3relay.node.socketio.NodeDriver.command("close", id));
+      }
     }
   }
 

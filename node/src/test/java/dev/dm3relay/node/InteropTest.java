@@ -36,6 +36,16 @@ class InteropTest {
 
   @TestFactory
   Stream<DynamicTest> publishedDm3ClientsWorkAgainstTheRelay() throws Exception {
+    return run(false);
+  }
+
+  /** The same cases with one trailing slash on every route, as the reference (Express) takes them. */
+  @TestFactory
+  Stream<DynamicTest> publishedDm3ClientsWorkWithTrailingSlashPaths() throws Exception {
+    return run(true);
+  }
+
+  private Stream<DynamicTest> run(boolean trailingSlash) throws Exception {
     List<JsonNode> results = new ArrayList<>();
     List<String> secrets = new ArrayList<>();
     StringBuilder rawOutput = new StringBuilder();
@@ -45,11 +55,10 @@ class InteropTest {
         Relay relay = TestRelays.start(Map.of())) {
       Path script = Path.of("src", "test", "interop", "interop.js").toAbsolutePath();
       assertTrue(Files.isDirectory(script.getParent().resolve("node_modules")), "npm ci did not run in " + script.getParent());
-      Process node =
-          new ProcessBuilder("node", script.toString(), relay.baseUrl())
-              .directory(script.getParent().toFile())
-              .redirectErrorStream(true)
-              .start();
+      ProcessBuilder command =
+          new ProcessBuilder("node", script.toString(), relay.baseUrl()).directory(script.getParent().toFile()).redirectErrorStream(true);
+      command.environment().put("DM3_TRAILING_SLASH", trailingSlash ? "1" : "0");
+      Process node = command.start();
       try (BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
         String line;
         while ((line = out.readLine()) != null) {

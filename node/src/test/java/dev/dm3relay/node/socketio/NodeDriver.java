@@ -20,14 +20,14 @@ import java.util.function.Predicate;
  * Runs {@code src/test/js/live-driver.mjs} under Node.js: the stock npm {@code socket.io-client}
  * (installed by the Maven build with {@code npm ci}) and a raw WebSocket, steered by JSON lines.
  */
-final class NodeDriver implements AutoCloseable {
+public final class NodeDriver implements AutoCloseable {
 
   private final Process process;
   private final OutputStream commands;
   private final List<JsonNode> seen = new ArrayList<>();
   private final StringBuilder stderr = new StringBuilder();
 
-  NodeDriver() throws IOException, InterruptedException {
+  public NodeDriver() throws IOException, InterruptedException {
     Path dir = Path.of(System.getProperty("basedir", "."), "src", "test", "js");
     if (!Files.isDirectory(dir.resolve("node_modules").resolve("socket.io-client"))) {
       throw new IllegalStateException(
@@ -85,7 +85,7 @@ final class NodeDriver implements AutoCloseable {
     }
   }
 
-  void send(ObjectNode command) {
+  public void send(ObjectNode command) {
     try {
       commands.write(
           (Json.mapper().writeValueAsString(command) + "\n").getBytes(StandardCharsets.UTF_8));
@@ -95,7 +95,7 @@ final class NodeDriver implements AutoCloseable {
     }
   }
 
-  static ObjectNode command(String op, String id) {
+  public static ObjectNode command(String op, String id) {
     ObjectNode c = Json.newObject().put("op", op);
     if (id != null) {
       c.put("id", id);
@@ -104,7 +104,7 @@ final class NodeDriver implements AutoCloseable {
   }
 
   /** Waits for the first observation, in arrival order, that matches; fails on timeout. */
-  JsonNode await(Predicate<JsonNode> match, Duration timeout) {
+  public JsonNode await(Predicate<JsonNode> match, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (seen) {
       while (true) {
@@ -137,7 +137,7 @@ final class NodeDriver implements AutoCloseable {
   }
 
   /** Waits for an observation of {@code type} for socket {@code id}. */
-  JsonNode await(String id, String type, Duration timeout) {
+  public JsonNode await(String id, String type, Duration timeout) {
     return await(
         o -> id.equals(o.path("id").asText()) && type.equals(o.path("type").asText()), timeout);
   }
