@@ -151,11 +151,13 @@ public final class Mailbox
 
   /**
    * Adds the channel of this type, replacing one there was (enabled, and verified only if {@code
-   * verified}); a new one-time code with it when {@code otp} is not null. Any earlier code of the
-   * type is void.
+   * verified}); a new one-time code with it when {@code otp} is not null, unless the last code of
+   * the type is younger than {@code resendInterval} (TOO_SOON: re-adding is no way around the
+   * resend throttle, and each code is a mail to an address nobody has verified). Any earlier code
+   * of the type is void.
    */
   public record AddNotificationChannel(
-      String type, String recipientValue, boolean verified, Otp otp, ActorRef<StatusReply<Done>> replyTo)
+      String type, String recipientValue, boolean verified, Otp otp, Duration resendInterval, ActorRef<StatusReply<OtpIssue>> replyTo)
       implements Command {}
 
   public record SetNotificationChannelEnabled(String type, boolean enabled, ActorRef<StatusReply<ChannelChange>> replyTo)
@@ -792,12 +794,21 @@ public final class Mailbox
   }
 
   private ReplyEffect<Event, State> onAddChannel(State state, AddNotificationChannel cmd) {
+    OtpState last = state.otps.get(cmd.type());
+    if (cmd.otp() != null && last != null) {
+      long wait = last.issuedAt() + cmd.resendInterval().toMillis() - cmd.otp().issuedAt();
+      if (wait > 0) {
+        return Effect().reply(cmd.replyTo(), StatusReply.success(new OtpIssue(OtpIssueOutcome.TOO_SOON, (wait + 999) / 1000, null)));
+      }
+    }
     List<Event> events = new ArrayList<>();
     events.add(new NotificationChannelAdded(cmd.type(), cmd.recipientValue(), cmd.verified()));
     if (cmd.otp() != null) {
       events.add(new OtpIssued(cmd.type(), cmd.otp().digest(), cmd.otp().issuedAt()));
     }
-    return Effect().persist(events).thenReply(cmd.replyTo(), st -> StatusReply.ack());
+    return Effect()
+        .persist(events)
+        .thenReply(cmd.replyTo(), st -> StatusReply.success(new OtpIssue(OtpIssueOutcome.ISSUED, 0, cmd.recipientValue())));
   }
 
   private ReplyEffect<Event, State> onIssueOtp(State state, IssueOtp cmd) {

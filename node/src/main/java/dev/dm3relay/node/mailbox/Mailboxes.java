@@ -113,10 +113,11 @@ public final class Mailboxes {
     return direct(mailbox(address).askWithStatus(r -> new Mailbox.SetGlobalNotifications(enabled, r), settings.askTimeout()));
   }
 
-  public CompletionStage<Done> addNotificationChannel(
-      String address, String type, String recipientValue, boolean verified, Mailbox.Otp otp) {
+  public CompletionStage<Mailbox.OtpIssue> addNotificationChannel(
+      String address, String type, String recipientValue, boolean verified, Mailbox.Otp otp, java.time.Duration resendInterval) {
     return direct(mailbox(address)
-        .askWithStatus(r -> new Mailbox.AddNotificationChannel(type, recipientValue, verified, otp, r), settings.askTimeout()));
+        .askWithStatus(
+            r -> new Mailbox.AddNotificationChannel(type, recipientValue, verified, otp, resendInterval, r), settings.askTimeout()));
   }
 
   /** @return whether the account has a channel of this type */

@@ -141,14 +141,19 @@ public final class NotificationChannels {
           }
           if (type.equals(NotificationSettings.PUSH)) {
             // a subscription is the browser's own: nothing to prove, verified at once (as the reference)
-            return mailboxes.addChannel(account.address(), type, recipientValue, true, null).thenApply(d -> ok(null));
+            return mailboxes
+                .addChannel(account.address(), type, recipientValue, true, null, settings.otpResendInterval())
+                .thenApply(d -> ok(null));
           }
           String code = newCode();
           Mailbox.Otp otp = new Mailbox.Otp(digest(account.address(), type, code), clock.millis());
           return mailboxes
-              .addChannel(account.address(), type, recipientValue, false, otp)
+              .addChannel(account.address(), type, recipientValue, false, otp, settings.otpResendInterval())
               .thenApply(
-                  d -> {
+                  added -> {
+                    if (added.outcome() != Mailbox.OtpIssueOutcome.ISSUED) {
+                      return new Result.Refused(tooSoon());
+                    }
                     notifier.sendCode(recipientValue, code);
                     return ok(null);
                   });
@@ -227,11 +232,7 @@ public final class NotificationChannels {
                         }
                         case NO_CHANNEL -> new Result.Refused(notConfigured(type));
                         case ALREADY_VERIFIED -> new Result.Refused(alreadyVerified(type));
-                        case TOO_SOON ->
-                            new Result.Refused(
-                                "New OTP can be generated after "
-                                    + Math.max(1, settings.otpResendInterval().toMinutes())
-                                    + " minutes of last OTP generated");
+                        case TOO_SOON -> new Result.Refused(tooSoon());
                       });
         });
   }
@@ -341,6 +342,11 @@ public final class NotificationChannels {
     } catch (IllegalArgumentException e) {
       return false;
     }
+  }
+
+  /** The reference's text (its "1 minutes"), with our resend interval. */
+  private String tooSoon() {
+    return "New OTP can be generated after " + Math.max(1, settings.otpResendInterval().toMinutes()) + " minutes of last OTP generated";
   }
 
   private static String notSupported(String type) {

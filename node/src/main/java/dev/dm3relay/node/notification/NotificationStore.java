@@ -17,7 +17,9 @@ public interface NotificationStore {
 
   CompletionStage<Done> setGlobal(String address, boolean enabled);
 
-  CompletionStage<Done> addChannel(String address, String type, String recipientValue, boolean verified, Mailbox.Otp otp);
+  /** TOO_SOON when {@code otp} is given and the type's last code is younger than {@code resendInterval}. */
+  CompletionStage<Mailbox.OtpIssue> addChannel(
+      String address, String type, String recipientValue, boolean verified, Mailbox.Otp otp, Duration resendInterval);
 
   CompletionStage<Boolean> setChannelEnabled(String address, String type, boolean enabled);
 
@@ -41,8 +43,9 @@ public interface NotificationStore {
       }
 
       @Override
-      public CompletionStage<Done> addChannel(String address, String type, String recipientValue, boolean verified, Mailbox.Otp otp) {
-        return mailboxes.addNotificationChannel(address, type, recipientValue, verified, otp);
+      public CompletionStage<Mailbox.OtpIssue> addChannel(
+          String address, String type, String recipientValue, boolean verified, Mailbox.Otp otp, Duration resendInterval) {
+        return mailboxes.addNotificationChannel(address, type, recipientValue, verified, otp, resendInterval);
       }
 
       @Override

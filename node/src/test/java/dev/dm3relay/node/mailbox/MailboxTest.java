@@ -481,4 +481,104 @@ class MailboxTest {
     assertTrue(mailbox.<StatusReply<Mailbox.Purged>>runCommand(Mailbox.PurgeMessages::new).hasNoEvents(), "nothing left to purge");
     assertEquals(0, mailbox.restart().state().messageCount(), "and it stays purged");
   }
+
+  // ---- notifications (§4.6) and live watchers
+
+  private static final Duration RESEND = Duration.ofSeconds(60);
+  private static final Duration VALID = Duration.ofSeconds(600);
+
+  private Mailbox.OtpIssue addEmail(String digest) {
+    return mailbox
+        .<StatusReply<Mailbox.OtpIssue>>runCommand(
+            r -> new Mailbox.AddNotificationChannel("EMAIL", "bob@example.org", false, new Mailbox.Otp(digest, clock.millis()), RESEND, r))
+        .reply()
+        .getValue();
+  }
+
+  private Mailbox.OtpCheckOutcome verify(String digest) {
+    return mailbox
+        .<StatusReply<Mailbox.OtpCheck>>runCommand(r -> new Mailbox.VerifyOtp("EMAIL", digest, VALID, 5, r))
+        .reply()
+        .getValue()
+        .outcome();
+  }
+
+  private void globalOn() {
+    mailbox.<StatusReply<org.apache.pekko.Done>>runCommand(r -> new Mailbox.SetGlobalNotifications(true, r));
+  }
+
+  @Test
+  void fiveWrongCodesVoidTheCodeAndTheCountSurvivesARestart() {
+    assertEquals(Mailbox.OtpIssueOutcome.ISSUED, addEmail("right").outcome());
+    for (int i = 0; i < 4; i++) {
+      assertEquals(Mailbox.OtpCheckOutcome.WRONG, verify("wrong" + i));
+    }
+    mailbox.restart(); // the tries are events, not memory
+    assertEquals(Mailbox.OtpCheckOutcome.WRONG, verify("wrong4"));
+    assertEquals(Mailbox.OtpCheckOutcome.TOO_MANY_TRIES, verify("right"), "even the right code, once five were wrong");
+    clock.advance(RESEND);
+    var issued =
+        mailbox.<StatusReply<Mailbox.OtpIssue>>runCommand(
+            r -> new Mailbox.IssueOtp("EMAIL", new Mailbox.Otp("fresh", clock.millis()), RESEND, r));
+    assertEquals(Mailbox.OtpIssueOutcome.ISSUED, issued.reply().getValue().outcome());
+    assertEquals(Mailbox.OtpCheckOutcome.VERIFIED, verify("fresh"));
+    assertEquals(Mailbox.OtpCheckOutcome.ALREADY_VERIFIED, verify("fresh"));
+  }
+
+  @Test
+  void aCodeExpiresAndCodesComeAtMostOncePerResendIntervalEvenByReAdding() {
+    assertEquals(Mailbox.OtpIssueOutcome.ISSUED, addEmail("first").outcome());
+    clock.advance(Duration.ofSeconds(30));
+    Mailbox.OtpIssue again =
+        mailbox
+            .<StatusReply<Mailbox.OtpIssue>>runCommand(r -> new Mailbox.IssueOtp("EMAIL", new Mailbox.Otp("second", clock.millis()), RESEND, r))
+            .reply()
+            .getValue();
+    assertEquals(Mailbox.OtpIssueOutcome.TOO_SOON, again.outcome());
+    assertEquals(30, again.retryAfterSeconds());
+    assertEquals(Mailbox.OtpIssueOutcome.TOO_SOON, addEmail("readded").outcome());
+    clock.advance(VALID);
+    assertEquals(Mailbox.OtpCheckOutcome.WRONG, verify("other"), "a wrong code is wrong however old");
+    assertEquals(Mailbox.OtpCheckOutcome.EXPIRED, verify("first"));
+  }
+
+  @Test
+  void aNewMessageIsDueToVerifiedChannelsOncePerIntervalAndNotWhileSomeoneWatchesLive() {
+    start(DEFAULTS.withQuota(100, 1_000_000).withMaxSharePerSender(1));
+    globalOn();
+    addEmail("code");
+    assertTrue(buffer(envelope("bob.eth", "0x01")).reply().getValue().due().isEmpty(), "an unverified channel gets nothing");
+    verify("code");
+    Mailbox.Buffered first = buffer(envelope("bob.eth", "0x02")).reply().getValue();
+    assertEquals(List.of(new dev.dm3relay.node.core.NotificationTarget("EMAIL", "bob@example.org")), first.due());
+    assertTrue(buffer(envelope("bob.eth", "0x03")).reply().getValue().due().isEmpty(), "once per interval");
+    clock.advance(DEFAULTS.notificationMinInterval());
+    var probe = testKit.<Mailbox.LiveEvent>createTestProbe();
+    mailbox.<StatusReply<org.apache.pekko.Done>>runCommand(r -> new Mailbox.WatchLive(probe.getRef(), r));
+    Mailbox.Buffered watched = buffer(envelope("bob.eth", "0x04")).reply().getValue();
+    assertEquals(List.of(probe.getRef()), watched.watchers());
+    assertTrue(watched.due().isEmpty(), "the receiver is online");
+    clock.advance(Mailbox.WATCH_TTL.plusSeconds(1));
+    Mailbox.Buffered lapsed = buffer(envelope("bob.eth", "0x05")).reply().getValue();
+    assertTrue(lapsed.watchers().isEmpty(), "a registration nobody renews lapses");
+    assertEquals(1, lapsed.due().size());
+  }
+
+  @Test
+  void notificationSettingsAreInTheSnapshot() {
+    globalOn();
+    addEmail("code");
+    verify("nope");
+    Mailbox.State state = mailbox.getState();
+    Mailbox.State again = Mailbox.stateOf(ADDRESS, Mailbox.snapshotOf(state));
+    assertEquals(state.notificationSettings(), again.notificationSettings());
+    assertTrue(again.notificationSettings().globalEnabled());
+    // through the real serializer, codes and their wrong tries included
+    Serialization serialization = SerializationExtension.get(testKit.system());
+    byte[] bytes = serialization.serialize(Mailbox.snapshotOf(state)).get();
+    Mailbox.State read = Mailbox.stateOf(ADDRESS, serialization.deserialize(bytes, Mailbox.IndexSnapshot.class).get());
+    assertEquals(state.notificationSettings(), read.notificationSettings());
+    assertEquals(Mailbox.snapshotOf(state).notifications(), Mailbox.snapshotOf(read).notifications());
+    assertEquals(1, Mailbox.snapshotOf(read).notifications().otps().get("EMAIL").wrongTries());
+  }
 }

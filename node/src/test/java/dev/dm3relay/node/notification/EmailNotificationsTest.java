@@ -140,6 +140,12 @@ class EmailNotificationsTest {
     HttpResponse<String> tooSoon = send("POST", "/notifications/otp/" + name, "{\"notificationChannelType\":\"EMAIL\"}", token);
     assertEquals(400, tooSoon.statusCode());
     assertEquals("New OTP can be generated after 1 minutes of last OTP generated", error(tooSoon));
+    // nor is adding the channel again a way around it: every code is a mail to an unverified address
+    HttpResponse<String> readded = send("POST", "/notifications/" + name, addEmail.replace("bob@", "victim@"), token);
+    assertEquals(400, readded.statusCode());
+    assertEquals("New OTP can be generated after 1 minutes of last OTP generated", error(readded));
+    Thread.sleep(500);
+    assertEquals(1, smtp.getReceivedMessages().length, "no second code mail");
 
     // a wrong code is refused and counted; the right one verifies
     String wrong = code.equals("12345") ? "54321" : "12345";
