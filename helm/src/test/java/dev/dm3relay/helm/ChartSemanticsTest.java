@@ -3,6 +3,7 @@ package dev.dm3relay.helm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -264,6 +265,45 @@ class ChartSemanticsTest {
     assertEquals("relay-dm3-relay-cassandra", env.get("CASSANDRA_PASSWORD").at("/valueFrom/secretKeyRef/name").asText());
     assertEquals("password", env.get("CASSANDRA_PASSWORD").at("/valueFrom/secretKeyRef/key").asText());
     assertEquals("https://eth.example.org", r.configMap().get("RPC"));
+  }
+
+  @Test
+  void notificationSettingsReachTheRelayAndTheirCredentialsComeFromSecrets() {
+    Chart.Rendered r = Chart.render("notifications");
+    Map<String, String> config = r.configMap();
+    assertEquals("10m", config.get("NOTIFICATION_MIN_INTERVAL"));
+    assertEquals("smtp.example.org", config.get("SMTP_HOST"));
+    assertEquals("465", config.get("SMTP_PORT"));
+    assertEquals("relay@example.org", config.get("SMTP_FROM"));
+    assertEquals("tls", config.get("SMTP_SECURITY"));
+    assertEquals("mailto:ops@example.org", config.get("VAPID_SUBJECT"));
+    assertEquals("false", config.get("PUSH_ALLOW_PRIVATE_ENDPOINTS"));
+    Map<String, JsonNode> env = r.env();
+    assertEquals("relay-smtp", env.get("SMTP_USERNAME").at("/valueFrom/secretKeyRef/name").asText());
+    assertEquals("user", env.get("SMTP_USERNAME").at("/valueFrom/secretKeyRef/key").asText());
+    assertEquals("relay-smtp", env.get("SMTP_PASSWORD").at("/valueFrom/secretKeyRef/name").asText());
+    assertEquals("pass", env.get("SMTP_PASSWORD").at("/valueFrom/secretKeyRef/key").asText());
+    assertEquals("relay-vapid", env.get("VAPID_PUBLIC_KEY").at("/valueFrom/secretKeyRef/name").asText());
+    assertEquals("vapid-public-key", env.get("VAPID_PUBLIC_KEY").at("/valueFrom/secretKeyRef/key").asText());
+    assertEquals("relay-vapid", env.get("VAPID_PRIVATE_KEY").at("/valueFrom/secretKeyRef/name").asText());
+    assertEquals("vapid-private-key", env.get("VAPID_PRIVATE_KEY").at("/valueFrom/secretKeyRef/key").asText());
+    for (String secret : List.of("SMTP_USERNAME", "SMTP_PASSWORD", "VAPID_PUBLIC_KEY", "VAPID_PRIVATE_KEY")) {
+      assertFalse(config.containsKey(secret), secret + " must come from its Secret only");
+    }
+    // Off unless configured: the defaults offer no channel and reference no notification Secret.
+    Map<String, String> defaults = DEFAULTS.configMap();
+    assertFalse(defaults.containsKey("SMTP_HOST"));
+    assertFalse(defaults.containsKey("VAPID_SUBJECT"));
+    assertFalse(DEFAULTS.env().containsKey("SMTP_PASSWORD"));
+    assertFalse(DEFAULTS.env().containsKey("VAPID_PRIVATE_KEY"));
+  }
+
+  @Test
+  void halfConfiguredNotificationsFailTheRender() {
+    Exception email = assertThrows(Exception.class, () -> Chart.renderWith(Chart.sets("notifications.email.host", "smtp.example.org")));
+    assertTrue(email.getMessage().contains("notifications.email.from is required"), email.getMessage());
+    Exception push = assertThrows(Exception.class, () -> Chart.renderWith(Chart.sets("notifications.push.existingSecret", "relay-vapid")));
+    assertTrue(push.getMessage().contains("notifications.push.subject is required"), push.getMessage());
   }
 
   /** Keys and settings are read at start: changing either must roll the pods. */

@@ -24,6 +24,7 @@ class RenderedObjectsValidTest {
           "existing-secrets",
           "lease-majority",
           "chart-managed-secrets",
+          "notifications",
           "broken-objects");
   private static final Map<String, Chart.Rendered> RENDERED = new LinkedHashMap<>();
   private static Map<String, List<KubernetesSchemas.Verdict>> verdicts;
@@ -54,7 +55,8 @@ class RenderedObjectsValidTest {
         "five-replicas-ingress-monitor",
         "existing-secrets",
         "lease-majority",
-        "chart-managed-secrets"
+        "chart-managed-secrets",
+        "notifications"
       })
   void everyRenderedObjectIsValid(String valueSet) {
     List<KubernetesSchemas.Verdict> verdicts = renderAndValidate(valueSet);

@@ -5,7 +5,6 @@ import dev.dm3relay.node.mailbox.Mailboxes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
@@ -29,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * <p>Registrations are refreshed every {@link #REFRESH} while the node has sockets of the account
  * (they lapse after {@link Mailbox#WATCH_TTL}, so a dead node stops getting pushes), dropped when
  * the last socket goes, and made again at once when a mailbox says it stopped (passivation,
- * rebalance). One actor per node holds the registrations; the sockets are in {@link LiveConnections}.
+ * rebalance). A renewed registration resumes ({@link Mailbox.WatchLive#resume()}): the mailbox's new
+ * incarnation pushes what it stored before the registration reached it, so a move (or a crashed
+ * node, caught at the next refresh) costs a delay, not a message. One actor per node holds the registrations; the sockets are in {@link LiveConnections}.
  */
 public final class LiveBridge implements LiveConnections.Presence {
 
@@ -57,6 +58,8 @@ public final class LiveBridge implements LiveConnections.Presence {
   private record FromMailbox(Mailbox.LiveEvent event) implements Message {}
 
   private final Mailboxes mailboxes;
+  /** The actor's registrations (address → when made), written by the actor only. */
+  private final Map<String, Long> registeredHere = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile ActorRef<Message> actor;
   private volatile ActorRef<Mailbox.LiveEvent> watcher;
 
@@ -98,8 +101,9 @@ public final class LiveBridge implements LiveConnections.Presence {
     if (w == null) {
       return java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("live bridge not started"));
     }
+    // a node already registered resumes: it may have missed envelopes while its mailbox moved
     return mailboxes
-        .watchLive(address, w)
+        .watchLive(address, w, registeredHere.containsKey(address))
         .thenApply(
             done -> {
               actor.tell(new Registered(address, System.currentTimeMillis()));
@@ -122,7 +126,7 @@ public final class LiveBridge implements LiveConnections.Presence {
     private final String origin;
     private final Counter local;
     private final Counter remote;
-    private final Map<String, Long> registered = new HashMap<>();
+    private final Map<String, Long> registered = registeredHere;
 
     Registrations(LiveConnections connections, ActorRef<Mailbox.LiveEvent> self, String origin, Counter local, Counter remote) {
       this.connections = connections;
@@ -184,7 +188,7 @@ public final class LiveBridge implements LiveConnections.Presence {
     private void register(String address) {
       registered.putIfAbsent(address, System.currentTimeMillis());
       mailboxes
-          .watchLive(address, self)
+          .watchLive(address, self, true)
           .whenComplete(
               (done, failure) -> {
                 if (failure != null) {

@@ -1,16 +1,15 @@
 package dev.dm3relay.node.mailbox;
 
-import dev.dm3relay.node.core.NotificationTarget;
-
-
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.dm3relay.node.core.CborSerializable;
+import dev.dm3relay.node.core.NotificationTarget;
 import dev.dm3relay.protocol.crypto.Hashes;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -21,6 +20,8 @@ import java.util.Locale;
 import io.github.bucket4j.Bucket;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -187,8 +188,18 @@ public final class Mailbox
    * envelope persisted from now on, for {@link #WATCH_TTL} (nodes refresh well before). Not state:
    * a mailbox that stops tells its watchers ({@link WatchLost}) so that they register again at
    * once with its next incarnation.
+   *
+   * @param resume the node was registered before (it renews, or its mailbox stopped): push it, too,
+   *     what this incarnation stored in the last {@link #WATCH_TTL} without pushing it there, so
+   *     nothing accepted while the mailbox moved between nodes is missed. False for a node's first
+   *     registration of the account: its new socket fetches the inbox anyway.
    */
-  public record WatchLive(ActorRef<LiveEvent> watcher, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+  public record WatchLive(ActorRef<LiveEvent> watcher, boolean resume, ActorRef<StatusReply<Done>> replyTo)
+      implements Command {
+    public WatchLive(ActorRef<LiveEvent> watcher, ActorRef<StatusReply<Done>> replyTo) {
+      this(watcher, false, replyTo);
+    }
+  }
 
   public record UnwatchLive(ActorRef<LiveEvent> watcher) implements Command {}
 
@@ -648,6 +659,19 @@ public final class Mailbox
   /** When each channel type was last handed out for a new-message notification (ms); not state. */
   private final Map<String, Long> lastNotified = new HashMap<>();
 
+  /**
+   * What this incarnation persisted in the last {@link #WATCH_TTL} (at most {@link #RECENT_LIMIT}),
+   * with the watchers it went to: a node that registers again ({@link WatchLive#resume()}) gets what
+   * it missed. That covers the gap of a move: the old incarnation said {@link WatchLost}, the new one
+   * stored an envelope before the node's new registration reached it (or, after a crash, before its
+   * next refresh). Not state: a new incarnation starts with none.
+   */
+  private final ArrayDeque<RecentStore> recent = new ArrayDeque<>();
+
+  private record RecentStore(MessageKey key, String bodyKey, long at, Set<ActorRef<LiveEvent>> pushedTo) {}
+
+  static final int RECENT_LIMIT = 256;
+
   /** How long a {@link WatchLive} holds: three of the nodes' refresh intervals. */
   public static final Duration WATCH_TTL = Duration.ofSeconds(90);
 
@@ -776,6 +800,7 @@ public final class Mailbox
             WatchLive.class,
             (state, cmd) -> {
               watchers.put(cmd.watcher(), clock.millis() + WATCH_TTL.toMillis());
+              catchUp(state, cmd.watcher(), cmd.resume());
               return Effect().reply(cmd.replyTo(), StatusReply.ack());
             })
         .onCommand(
@@ -864,6 +889,43 @@ public final class Mailbox
     return Effect()
         .persist(new NotificationChannelVerified(cmd.type()))
         .thenReply(cmd.replyTo(), st -> StatusReply.success(new OtpCheck(OtpCheckOutcome.VERIFIED)));
+  }
+
+  /**
+   * Pushes a re-registering watcher what it missed of {@link #recent}, oldest first, each body read
+   * from the store (still buffered ones only); a first registration only marks them as seen.
+   */
+  private void catchUp(State state, ActorRef<LiveEvent> watcher, boolean resume) {
+    forgetOldRecent();
+    CompletionStage<Done> chain = CompletableFuture.completedFuture(Done.getInstance());
+    String checksummed = MailboxAddress.checksummed(address);
+    for (RecentStore r : recent) {
+      if (!r.pushedTo().add(watcher) || !resume || state.message(r.key()) == null) {
+        continue;
+      }
+      chain =
+          chain.thenCompose(
+              done ->
+                  bodies
+                      .readOne(address, r.bodyKey())
+                      .handle(
+                          (json, failure) -> {
+                            if (json != null && json.isPresent()) {
+                              watcher.tell(new LiveEnvelope(checksummed, json.get(), RESUMED));
+                            }
+                            return Done.getInstance();
+                          }));
+    }
+  }
+
+  /** The origin of envelopes pushed by {@link #catchUp}: no node buffered them just now. */
+  public static final String RESUMED = "resumed";
+
+  private void forgetOldRecent() {
+    long cutoff = clock.millis() - WATCH_TTL.toMillis();
+    while (!recent.isEmpty() && (recent.size() > RECENT_LIMIT || recent.peekFirst().at() < cutoff)) {
+      recent.pollFirst();
+    }
   }
 
   /** The watchers whose registration holds now (lapsed ones are forgotten). */
@@ -1039,8 +1101,10 @@ public final class Mailbox
               // Watchers read after the write: a node registered before the event was persisted
               // gets the envelope pushed, so a socket misses nothing accepted after `authorized`.
               List<ActorRef<LiveEvent>> live = liveWatchers();
+              long now = clock.millis();
               for (PendingEnvelope p : batch) {
                 StoredMessage m = p.message();
+                recent.addLast(new RecentStore(MessageKey.of(m), m.bodyKey(), now, new HashSet<>(live)));
                 List<NotificationTarget> due = live.isEmpty() ? dueNotifications(s) : List.of();
                 p.waiters().get(0).tell(StatusReply.success(new Buffered(BufferOutcome.STORED, m.storedAt(), live, due)));
                 p.waiters().subList(1, p.waiters().size())

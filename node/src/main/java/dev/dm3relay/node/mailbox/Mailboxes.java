@@ -147,8 +147,10 @@ public final class Mailboxes {
   }
 
   /** Completes once the mailbox will push its next envelopes to {@code watcher}. */
-  public CompletionStage<Done> watchLive(String address, org.apache.pekko.actor.typed.ActorRef<Mailbox.LiveEvent> watcher) {
-    return direct(mailbox(address).askWithStatus(r -> new Mailbox.WatchLive(watcher, r), settings.askTimeout()));
+  /** See {@link Mailbox.WatchLive}; {@code resume} when the watcher was registered for the account before. */
+  public CompletionStage<Done> watchLive(
+      String address, org.apache.pekko.actor.typed.ActorRef<Mailbox.LiveEvent> watcher, boolean resume) {
+    return direct(mailbox(address).askWithStatus(r -> new Mailbox.WatchLive(watcher, resume, r), settings.askTimeout()));
   }
 
   public void unwatchLive(String address, org.apache.pekko.actor.typed.ActorRef<Mailbox.LiveEvent> watcher) {

@@ -565,6 +565,57 @@ class MailboxTest {
   }
 
   @Test
+  void aNodeThatRegistersAgainGetsWhatThisIncarnationStoredWithoutIt() {
+    start(DEFAULTS.withQuota(100, 1_000_000).withMaxSharePerSender(1));
+    var moved = testKit.<Mailbox.LiveEvent>createTestProbe(); // registered with the old incarnation
+    var fresh = testKit.<Mailbox.LiveEvent>createTestProbe(); // a node's first socket of the account
+    buffer(envelope("bob.eth", "0x01")); // stored by the new incarnation before anyone registered
+    buffer(envelope("bob.eth", "0x02"));
+    mailbox.<StatusReply<org.apache.pekko.Done>>runCommand(r -> new Mailbox.WatchLive(fresh.getRef(), false, r));
+    mailbox.<StatusReply<org.apache.pekko.Done>>runCommand(r -> new Mailbox.WatchLive(moved.getRef(), true, r));
+    Mailbox.LiveEnvelope first = moved.expectMessageClass(Mailbox.LiveEnvelope.class);
+    Mailbox.LiveEnvelope second = moved.expectMessageClass(Mailbox.LiveEnvelope.class);
+    assertEquals(List.of("{\"message\":\"0x01\"}", "{\"message\":\"0x02\"}"), List.of(first.envelopeJson(), second.envelopeJson()));
+    assertEquals(MailboxAddress.checksummed(ADDRESS), first.address());
+    assertEquals(Mailbox.RESUMED, first.origin());
+    // Renewals do not repeat anything, and neither does a first registration turned renewal.
+    Mailbox.Buffered third = buffer(envelope("bob.eth", "0x03")).reply().getValue();
+    assertEquals(Set.of(moved.getRef(), fresh.getRef()), Set.copyOf(third.watchers()));
+    mailbox.<StatusReply<org.apache.pekko.Done>>runCommand(r -> new Mailbox.WatchLive(moved.getRef(), true, r));
+    mailbox.<StatusReply<org.apache.pekko.Done>>runCommand(r -> new Mailbox.WatchLive(fresh.getRef(), true, r));
+    moved.expectNoMessage(Duration.ofMillis(200));
+    fresh.expectNoMessage(Duration.ofMillis(50));
+    // An acknowledged envelope is not pushed; one older than a registration's lifetime is not either.
+    var late = testKit.<Mailbox.LiveEvent>createTestProbe();
+    mailbox.<StatusReply<Mailbox.AcknowledgedMany>>runCommand(
+        r -> new Mailbox.AcknowledgeMessages(List.of(new Mailbox.Ack("bob.eth", "0x01")), r));
+    mailbox.<StatusReply<org.apache.pekko.Done>>runCommand(r -> new Mailbox.WatchLive(late.getRef(), true, r));
+    assertEquals(
+        List.of("{\"message\":\"0x02\"}", "{\"message\":\"0x03\"}"),
+        List.of(
+            late.expectMessageClass(Mailbox.LiveEnvelope.class).envelopeJson(),
+            late.expectMessageClass(Mailbox.LiveEnvelope.class).envelopeJson()));
+    clock.advance(Mailbox.WATCH_TTL.plusSeconds(1));
+    var later = testKit.<Mailbox.LiveEvent>createTestProbe();
+    mailbox.<StatusReply<org.apache.pekko.Done>>runCommand(r -> new Mailbox.WatchLive(later.getRef(), true, r));
+    later.expectNoMessage(Duration.ofMillis(200));
+  }
+
+  @Test
+  void aStoppingMailboxTellsItsWatchersThenStops() {
+    // spawned plainly: the behaviour testkit cannot run a command that stops its actor
+    String other = "0x" + "ab".repeat(20);
+    var ref = testKit.spawn(Mailbox.create(other, DEFAULTS, bodies, clock));
+    var watcher = testKit.<Mailbox.LiveEvent>createTestProbe();
+    var acks = testKit.<StatusReply<org.apache.pekko.Done>>createTestProbe();
+    ref.tell(new Mailbox.WatchLive(watcher.getRef(), acks.getRef()));
+    acks.expectMessage(StatusReply.ack());
+    ref.tell(Mailbox.Stop.INSTANCE);
+    assertEquals(new Mailbox.WatchLost(other), watcher.expectMessageClass(Mailbox.WatchLost.class));
+    watcher.expectTerminated(ref);
+  }
+
+  @Test
   void notificationSettingsAreInTheSnapshot() {
     globalOn();
     addEmail("code");
