@@ -10,6 +10,7 @@ import dev.dm3relay.node.cluster.ClusterMeters;
 import dev.dm3relay.node.cluster.ClusterStatus;
 import dev.dm3relay.node.management.OperatorConsole;
 import dev.dm3relay.node.mailbox.Mailbox;
+import dev.dm3relay.node.warmup.StartupWarmUp;
 import dev.dm3relay.node.metrics.RelayMetrics;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -22,6 +23,7 @@ import dev.dm3relay.node.identity.IdentityStore;
 import dev.dm3relay.node.cluster.CassandraProbe;
 import dev.dm3relay.node.cluster.ClusterFormation;
 import dev.dm3relay.node.cluster.HttpReadinessCheck;
+import dev.dm3relay.node.core.DeliveryMetrics;
 import dev.dm3relay.node.core.InFlightLimit;
 import dev.dm3relay.node.inbox.Inbox;
 import dev.dm3relay.node.spam.SpamRuleSettings;
@@ -96,6 +98,7 @@ public final class Relay implements AutoCloseable {
   private final LiveConnections live;
   private final NameResolver names;
   private final int managementPort;
+  private final java.util.Optional<StartupWarmUp.Report> warmUpReport;
 
   private Relay(
       CassandraStorage storage,
@@ -107,7 +110,8 @@ public final class Relay implements AutoCloseable {
       EphemeralKeyPool ephemeralKeys,
       LiveConnections live,
       NameResolver names,
-      int managementPort) {
+      int managementPort,
+      java.util.Optional<StartupWarmUp.Report> warmUpReport) {
     this.storage = storage;
     this.system = system;
     this.binding = binding;
@@ -118,6 +122,12 @@ public final class Relay implements AutoCloseable {
     this.live = live;
     this.names = names;
     this.managementPort = managementPort;
+    this.warmUpReport = warmUpReport;
+  }
+
+  /** What the start-up warm-up did; empty when it was off. */
+  public java.util.Optional<StartupWarmUp.Report> warmUpReport() {
+    return warmUpReport;
   }
 
   /** Starts a relay node and returns once its HTTP port is bound. */
@@ -249,6 +259,54 @@ public final class Relay implements AutoCloseable {
         new RelayApi(
             settings, identity, submissions, sessions, registrations, inbox, new SpamRuleSettings(mailboxService, names.resolvesChainNames()), metrics,
             inFlight, registry, clock, rateLimits, notificationChannels, socketRoute);
+    StartupWarmUp.Settings warmUp = StartupWarmUp.Settings.from(config);
+    java.util.Optional<StartupWarmUp.Report> warmUpReport = java.util.Optional.empty();
+    if (!warmUp.off()) {
+      // The same routes and use cases without the per-client limits (every warm-up request comes
+      // from 127.0.0.1) and counted in a registry of their own, so no operator metric or CSV row
+      // sees the synthetic traffic. Run before the API port opens: ready means warm.
+      MeterRegistry warmRegistry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+      RateLimits noLimits = RateLimits.off(warmRegistry);
+      DeliveryMetrics uncounted = DeliveryMetrics.NONE;
+      Sessions warmSessions =
+          new Sessions(identity.jwt(), names, mailboxService, new CassandraChallengeLedger(session, keyspace), clock, warmRegistry, noLimits);
+      RelayApi warmApi =
+          new RelayApi(
+              settings.withoutAccessLog(),
+              identity,
+              new SubmitService(
+                  deliveryService, settings::sizeLimit, names, mailboxService, spamFilter, notifier, probe::reachable, uncounted,
+                  blocked, warmRegistry, noLimits, clock),
+              warmSessions,
+              new ProfileRegistrations(names, mailboxService, warmSessions, PublishedProfiles.of(names, ensConfig), noLimits),
+              inbox,
+              new SpamRuleSettings(mailboxService, names.resolvesChainNames()),
+              uncounted,
+              new InFlightLimit(settings.maxInFlight()),
+              warmRegistry,
+              clock,
+              noLimits,
+              notificationChannels,
+              socketRoute);
+      HttpServer.Binding loopback =
+          join(
+              HttpServer.bind(
+                  system,
+                  "127.0.0.1",
+                  0,
+                  warmApi.routes(),
+                  new HttpServer.Limits(settings.requestReadTimeout(), liveConfig.maxPayloadBytes(), 0, peer -> null),
+                  Duration.ofSeconds(1)),
+              startTimeout);
+      log.info("Warming up for {} (WARMUP_DURATION; 0s turns it off) before the API port opens", warmUp.duration());
+      StartupWarmUp.Report report =
+          new StartupWarmUp(warmUp, identity, mailboxService).run("http://127.0.0.1:" + loopback.localAddress().getPort());
+      join(loopback.unbind(), startTimeout);
+      warmUpReport = java.util.Optional.of(report);
+      log.info(
+          "Warm-up done in {} ms: {} synthetic submits accepted, {} refused, {} failed; {} purged",
+          report.took().toMillis(), report.accepted(), report.refused(), report.failed(), report.purged());
+    }
     HttpServer.Binding binding =
         join(
             HttpServer.bind(
@@ -283,7 +341,7 @@ public final class Relay implements AutoCloseable {
         adminSettings.token().isPresent() ? ", /admin" : "",
         dev.dm3relay.protocol.crypto.CryptoPrimitives.active().name(),
         identity.signingPublicKeyBase64());
-    return new Relay(storage, system, binding, identity, settings, metrics, ephemeralKeys, live, names, managementPort);
+    return new Relay(storage, system, binding, identity, settings, metrics, ephemeralKeys, live, names, managementPort, warmUpReport);
   }
 
   /**

@@ -71,6 +71,7 @@ public final class RelayProcess implements AutoCloseable {
             "MAX_CONNECTIONS_PER_IP", "LIVE_MAX_SOCKETS_PER_IP")) {
       builder.environment().putIfAbsent(limit, "0");
     }
+    builder.environment().putIfAbsent("WARMUP_DURATION", "0s"); // multi-JVM tests start nodes often
     try {
       Files.createDirectories(log.getParent());
       process = builder.start();

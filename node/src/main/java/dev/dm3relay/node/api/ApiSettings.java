@@ -34,6 +34,13 @@ public record ApiSettings(
     boolean accessLog,
     int maxConnectionsPerIp) {
 
+  /** The same settings without the access log (the start-up warm-up's loopback listener). */
+  public ApiSettings withoutAccessLog() {
+    return new ApiSettings(
+        host, port, publicUrl, sizeLimit, messageTtlDays, maxInFlight, requestReadTimeout, maxMessagesPerMailbox, drainTimeout,
+        postmarkKeysAhead, false, maxConnectionsPerIp);
+  }
+
   public static ApiSettings from(Config config) {
     Config api = config.getConfig("dm3relay.api");
     String host = api.getString("host");

@@ -6,6 +6,18 @@ import java.util.concurrent.CompletionStage;
 /** The reference's delivery counters (§4.7): messages and bytes per interval, as CSV. */
 public interface DeliveryMetrics {
 
+  /** Counts nothing and has no CSV (the start-up warm-up's synthetic submits). */
+  DeliveryMetrics NONE =
+      new DeliveryMetrics() {
+        @Override
+        public void submitted(int sizeBytes) {}
+
+        @Override
+        public CompletionStage<Optional<String>> csv(long nowMs) {
+          return java.util.concurrent.CompletableFuture.completedFuture(Optional.empty());
+        }
+      };
+
   /** Counts an accepted RPC submission of {@code sizeBytes} (dm3 size of the envelope). */
   void submitted(int sizeBytes);
 

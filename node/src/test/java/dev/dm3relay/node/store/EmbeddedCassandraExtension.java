@@ -68,7 +68,9 @@ public final class EmbeddedCassandraExtension implements BeforeAllCallback {
                         "pekko.remote.artery.canonical.port", 0,
                         "pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on",
                         "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off",
-                        "pekko.coordinated-shutdown.terminate-actor-system", "on")))
+                        "pekko.coordinated-shutdown.terminate-actor-system", "on",
+                        // tests start many relays; WarmUpTest turns it on
+                        "dm3relay.warm-up.duration", "0s")))
             .withFallback(LIMITS_OFF));
   }
 

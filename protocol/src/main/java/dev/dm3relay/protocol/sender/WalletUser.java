@@ -33,6 +33,20 @@ public record WalletUser(byte[] wallet, String address, String name, ProfileKeys
   }
 
   /**
+   * The user of a given wallet key (32 bytes): a key derived from a secret, say, gives the same user
+   * on every start. The key is clamped as {@link #create(Random)} clamps a random one.
+   */
+  public static WalletUser ofWallet(byte[] walletKey) {
+    if (walletKey.length != 32) {
+      throw new IllegalArgumentException("a wallet key is 32 bytes");
+    }
+    byte[] wallet = walletKey.clone();
+    wallet[0] &= 0x7f;
+    wallet[31] |= 1;
+    return withWallet(wallet, ProfileKeys.DEFAULT_NONCE);
+  }
+
+  /**
    * The same wallet with keys derived from another nonce: what a messenger does when the user
    * rotates keys. The new profile is as validly signed by the wallet as the old one.
    */
