@@ -219,7 +219,7 @@ public final class SubmitService {
       // a low-order or otherwise unusable public key
       return done(new Rejected(Refusal.RECEIVER_KEY_INVALID, "the receiver's profile has no usable encryption key"));
     }
-    String json = stored.canonical();
+    String json = opened.canonicalOf(stored); // the message as escaped once, in open()
     String address = receiver.address();
     BufferedEnvelope buffered =
         new BufferedEnvelope(

@@ -71,15 +71,17 @@ public final class DeliveryService {
       throw new SubmitRejectedException(
           SubmitRejectedException.Reason.TOO_LARGE, "Message is too large (" + size + " > " + sizeLimit + " bytes)");
     }
+    String quotedMessage = Json.quote(envelope.message());
     String encryptedMessageHash = envelope.metadata().encryptedMessageHash();
-    if (encryptedMessageHash != null && !encryptedMessageHash.equals(encryptedMessageHash(envelope.message()))) {
+    if (encryptedMessageHash != null
+        && !encryptedMessageHash.equals(dev.dm3relay.protocol.crypto.Hashes.sha256Hex(quotedMessage))) {
       // The npm 1.7.1 layout names the envelope by a hash the relay can check. Unchecked, anyone
       // could submit another envelope under a hash already buffered and have it taken for a resubmit.
       throw new SubmitRejectedException(
           SubmitRejectedException.Reason.MESSAGE_HASH_MISMATCH,
           "metadata.encryptedMessageHash is not the sha256 of stringify(message)");
     }
-    return new OpenedEnvelope(envelope, openDeliveryInformation(envelope.metadata().encryptedDeliveryInformation()), size);
+    return new OpenedEnvelope(envelope, openDeliveryInformation(envelope.metadata().encryptedDeliveryInformation()), size, quotedMessage);
   }
 
   /**
@@ -126,7 +128,11 @@ public final class DeliveryService {
 
   /** Builds and signs the postmark for {@code envelopeMessage} received at {@code incomingTimestampMs}. */
   public Postmark postmark(String envelopeMessage, long incomingTimestampMs) {
-    String messageHash = postmarkMessageHash(envelopeMessage);
+    return postmarkOfQuoted(Json.quote(envelopeMessage), incomingTimestampMs);
+  }
+
+  private Postmark postmarkOfQuoted(String quotedMessage, long incomingTimestampMs) {
+    String messageHash = Hex.prefixed(Ethereum.eip191Hash(quotedMessage));
     byte[] signedText = Postmark.signedText(messageHash, incomingTimestampMs).getBytes(StandardCharsets.US_ASCII);
     String signature = Base64.getEncoder().encodeToString(Ed25519.sign(identity.signing().privateKey(), signedText));
     return new Postmark(messageHash, incomingTimestampMs, signature);
@@ -145,7 +151,7 @@ public final class DeliveryService {
    * postmark's key comes from the profile the receiver registered at this service.
    */
   public EncryptionEnvelope stamp(OpenedEnvelope opened, long incomingTimestampMs, byte[] receiverEncryptionKey) {
-    Postmark postmark = postmark(opened.envelope().message(), incomingTimestampMs);
+    Postmark postmark = postmarkOfQuoted(opened.quotedMessage(), incomingTimestampMs);
     return opened.envelope().delivered(opened.deliveryInformation(), sealPostmark(postmark, receiverEncryptionKey));
   }
 

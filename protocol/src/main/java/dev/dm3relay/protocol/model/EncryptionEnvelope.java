@@ -51,6 +51,30 @@ public record EncryptionEnvelope(
     return extra.deepCopy();
   }
 
+  /**
+   * {@link #canonical()} given {@code quotedMessage} = stringify(message): the message, most of an
+   * envelope's bytes, is not escaped again. Members sort by key, and "message" comes before
+   * "metadata" and "postmark", so its member leads unless an unknown member sorts before it.
+   */
+  public String canonicalWithQuotedMessage(String quotedMessage) {
+    for (java.util.Iterator<String> keys = extra.fieldNames(); keys.hasNext(); ) {
+      if (keys.next().compareTo("message") <= 0) {
+        return canonical();
+      }
+    }
+    ObjectNode rest = toJson();
+    rest.remove("message");
+    String tail = dev.dm3relay.protocol.json.CanonicalJson.stringify(rest);
+    StringBuilder out = new StringBuilder(quotedMessage.length() + tail.length() + 12);
+    out.append("{\"message\":").append(quotedMessage);
+    if (tail.length() > 2) {
+      out.append(',').append(tail.substring(1)); // a String append copies at once
+    } else {
+      out.append('}');
+    }
+    return out.toString();
+  }
+
   @Override
   public ObjectNode toJson() {
     ObjectNode obj = extra.deepCopy();

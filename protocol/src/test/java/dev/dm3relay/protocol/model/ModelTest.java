@@ -75,9 +75,24 @@ class ModelTest {
                   Json.parse(c.at("/expected/decryptedDeliveryInformation").asText()), "");
           EncryptionEnvelope stored = envelope.delivered(di, delivered.get("postmark").asText());
           assertEquals(CanonicalJson.stringify(delivered), stored.canonical());
+          // the relay's splice of the message escaped once gives the same bytes
+          assertEquals(stored.canonical(), stored.canonicalWithQuotedMessage(Json.quote(stored.message())));
           // and the stored form parses back to itself
           assertEquals(stored.canonical(), EncryptionEnvelope.fromJson(Json.parse(stored.canonical())).canonical());
         });
+  }
+
+  @Test
+  void theSplicedCanonicalFormKeepsUnknownMembersInTheirPlace() {
+    String ok = Vectors.list("/envelopes/cases").get(1).at("/submit/paramJson").asText();
+    for (String member : List.of("aaa", "message0", "messagd", "mz", "zzz", "\u00e9t\u00e9", "")) {
+      ObjectNode raw = Json.parseObject(ok);
+      raw.put(member, "x");
+      EncryptionEnvelope envelope = EncryptionEnvelope.fromJson(raw);
+      assertEquals(envelope.canonical(), envelope.canonicalWithQuotedMessage(Json.quote(envelope.message())), member);
+    }
+    EncryptionEnvelope bare = new EncryptionEnvelope("m\"\n", EncryptionEnvelope.fromJson(Json.parse(ok)).metadata(), null, null);
+    assertEquals(bare.canonical(), bare.canonicalWithQuotedMessage(Json.quote(bare.message())));
   }
 
   @TestFactory
