@@ -322,6 +322,18 @@ def main():
                          f"{int(f['ko'] or 0)} failed; flood p50/p99 {fmt(f['p50'])}/{fmt(f['p99'])} ms")
         else:
             notes.append("no flood (baseline)")
+    elif sc == "js":
+        js = load_json(Path(a.out) / "js.json")
+        if js:
+            offered = f"closed {js['senders']}"
+            accepted, p50, p95, p99 = js["acceptedPerSecond"], js["p50"], js["p95"], js["p99"]
+            total = js["accepted"] + js["failed"]
+            errors = f"{js['failed']}/{total} ({100.0 * js['failed'] / total:.3f} %)" if total else "n/a"
+            libs = ", ".join(f"{k.split('/')[-1]} {v}" for k, v in js["libraries"].items())
+            notes.append(
+                f"published dm3 libraries ({libs}) in Node: {js['senders']} closed-loop senders on keep-alive connections, "
+                f"{js['receivers']} receivers, every envelope built by buildEnvelop during the run; "
+                f"warm-up {js['warmupSeconds']} s excluded; statuses of failures {js['statuses'] or 'none'}")
     elif sc == "raw":
         raw = load_json(Path(a.out) / "raw.json")
         offered = "max"

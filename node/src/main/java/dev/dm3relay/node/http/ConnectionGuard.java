@@ -273,14 +273,32 @@ final class ConnectionGuard {
           }
         }
 
+        /**
+         * When the running deadline ends (System.nanoTime); meaningful while {@link #armed}. A
+         * deadline is a field, not a timer per request: a keep-alive connection arms and disarms
+         * two deadlines a request, and scheduling and cancelling a timer each time was ~2 % of the
+         * relay's CPU at 1,500 submits/s. One timer stays scheduled no later than the deadline;
+         * when it fires early (the deadline moved on) it is scheduled again for the rest.
+         */
+        private long deadline;
+        /** When the scheduled timer fires (System.nanoTime); 0 when none is scheduled. */
+        private long timerAt;
+
         private void arm(Duration within) {
           armed = true;
-          scheduleOnce(DEADLINE, within);
+          deadline = System.nanoTime() + within.toNanos();
+          if (timerAt == 0 || timerAt - deadline > 0) {
+            schedule(deadline);
+          }
+        }
+
+        private void schedule(long at) {
+          timerAt = at;
+          scheduleOnce(DEADLINE, Duration.ofNanos(Math.max(0, at - System.nanoTime())));
         }
 
         private void disarm() {
-          armed = false;
-          cancelTimer(DEADLINE);
+          armed = false; // the timer, if any, finds nothing due and lapses
         }
 
         private void onSignal(Signal signal) {
@@ -352,8 +370,11 @@ final class ConnectionGuard {
          * behind an upgrade request in the same read are seen for what they are.
          */
         private void trackBlankLines(ByteString bytes) {
-          for (int i = 0; i < bytes.size(); i++) {
-            byte b = bytes.apply(i);
+          // the backing array of a read (no copy when it is one chunk): ByteString.apply per byte
+          // was the relay's hottest frame of our own at 1,500 submits/s
+          byte[] array = bytes.toArrayUnsafe();
+          for (int i = 0; i < array.length; i++) {
+            byte b = array[i];
             boolean expected = (blankMatched % 2 == 0) ? b == '\r' : b == '\n';
             blankMatched = expected ? blankMatched + 1 : (b == '\r' ? 1 : 0);
             if (blankMatched == 4) {
@@ -400,6 +421,14 @@ final class ConnectionGuard {
         public void onTimer(Object key) {
           if (CLOSE_FALLBACK.equals(key)) {
             completeStage();
+            return;
+          }
+          timerAt = 0;
+          if (!armed) {
+            return;
+          }
+          if (deadline - System.nanoTime() > 0) {
+            schedule(deadline); // re-armed since this timer was set: not due yet
             return;
           }
           armed = false;
