@@ -9,9 +9,11 @@
 // Bounded and local by design: loopback targets only (a public relay is not a load-test target),
 // at most 256 senders, a fixed run time. Prints one line per round and writes a JSON summary.
 //
-//   node dm3-load.js --url http://127.0.0.1:18080 --senders 32 --receivers 32 --warmup 20 --duration 60
+//   node dm3-load.js --url http://127.0.0.1:18080 --senders 32 --receivers 32 --warmup 20 --duration 60 [--prebuild 120000]
 'use strict';
 
+const { Worker, isMainThread, parentPort, workerData } = require('worker_threads');
+const os = require('os');
 const { ethers } = require('ethers');
 const crypto = require('@dm3-org/dm3-lib-crypto');
 const profileLib = require('@dm3-org/dm3-lib-profile');
@@ -22,7 +24,7 @@ const http = require('http');
 const path = require('path');
 
 function options(argv) {
-  const o = { url: 'http://127.0.0.1:18080', senders: 32, receivers: 32, warmup: 20, duration: 60, round: 10, chars: 1750, out: '' };
+  const o = { url: 'http://127.0.0.1:18080', senders: 32, receivers: 32, warmup: 20, duration: 60, round: 10, chars: 1750, out: '', prebuild: 0, builders: 0 };
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i].replace(/^--/, '');
     if (!(key in o)) throw new Error('unknown option ' + argv[i]);
@@ -33,10 +35,12 @@ function options(argv) {
   if (!(o.senders >= 1 && o.senders <= 256)) throw new Error('--senders is 1..256');
   if (!(o.receivers >= 1 && o.receivers <= 10000)) throw new Error('--receivers is 1..10000');
   if (!(o.duration > 0 && o.duration <= 3600) || !(o.warmup >= 0 && o.warmup <= 600)) throw new Error('--duration 1..3600, --warmup 0..600');
+  if (!(o.prebuild >= 0 && o.prebuild <= 500000)) throw new Error('--prebuild is 0..500000 envelopes');
+  o.builders = o.builders || Math.max(1, os.cpus().length);
   return o;
 }
 
-const opts = options(process.argv.slice(2));
+const opts = isMainThread ? options(process.argv.slice(2)) : workerData.opts;
 const target = new URL(opts.url);
 // keep-alive, one socket per sender: what a messenger's fetch does against one relay
 const agent = new http.Agent({ keepAlive: true, maxSockets: opts.senders });
@@ -103,6 +107,33 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
+// --prebuild N: N envelopes built before the load starts, by --builders worker threads (default:
+// one per core), each with the same libraries; the run then spends its CPU on sending, as the
+// Gatling generator does. Envelopes run out → built on the fly again.
+async function prebuild(senders, receivers, ds) {
+  if (!opts.prebuild) return [];
+  const began = Date.now();
+  const share = Math.ceil(opts.prebuild / opts.builders);
+  const parts = await Promise.all(
+    Array.from({ length: opts.builders }, (_, w) => new Promise((resolve, reject) => {
+      const worker = new Worker(__filename, { workerData: { opts, senders, receivers, ds, first: w * share, count: Math.min(share, opts.prebuild - w * share) } });
+      worker.on('message', resolve);
+      worker.on('error', reject);
+    })));
+  const bodies = [].concat(...parts);
+  console.log(`[dm3-load] ${bodies.length} envelopes prebuilt by ${opts.builders} workers in ${((Date.now() - began) / 1000).toFixed(1)} s`);
+  return bodies;
+}
+
+async function buildInWorker() {
+  const { senders, receivers, ds, first, count } = workerData;
+  const bodies = [];
+  for (let i = first; i < first + count; i++) {
+    bodies.push(await envelope(senders[i % senders.length], receivers[i % receivers.length], ds));
+  }
+  parentPort.postMessage(bodies);
+}
+
 async function main() {
   const dsInfo = await request('GET', '/delivery-service-profile');
   if (dsInfo.status !== 200) throw new Error('GET /delivery-service-profile answered ' + dsInfo.status);
@@ -114,6 +145,7 @@ async function main() {
   const senders = [];
   for (let i = 0; i < opts.senders; i++) senders.push(await signUp(dsName));
   console.log(`[dm3-load] ${opts.receivers} receivers + ${opts.senders} senders signed up in ${((Date.now() - setupStart) / 1000).toFixed(1)} s`);
+  const ready = await prebuild(senders, receivers, ds);
 
   const started = Date.now();
   const measureFrom = started + opts.warmup * 1000;
@@ -140,7 +172,7 @@ async function main() {
   async function sender(from) {
     while (Date.now() < end) {
       const to = receivers[next++ % receivers.length];
-      const body = await envelope(from, to, ds);
+      const body = ready.length ? ready.pop() : await envelope(from, to, ds);
       const sent = Date.now();
       let status;
       try {
@@ -166,8 +198,8 @@ async function main() {
   const summary = {
     generator: 'load-tests/js/dm3-load.js',
     libraries: Object.fromEntries(['@dm3-org/dm3-lib-messaging', '@dm3-org/dm3-lib-crypto', '@dm3-org/dm3-lib-profile'].map(
-      (p) => [p, require(p + '/package.json').version])),
-    senders: opts.senders, receivers: opts.receivers, warmupSeconds: opts.warmup, durationSeconds: opts.duration,
+      (p) => [p, JSON.parse(fs.readFileSync(path.join(__dirname, 'node_modules', p, 'package.json'), 'utf8')).version])),
+    senders: opts.senders, receivers: opts.receivers, prebuilt: opts.prebuild, warmupSeconds: opts.warmup, durationSeconds: opts.duration,
     accepted: lat.length, failed: measured.failed, statuses: measured.statuses,
     acceptedPerSecond: lat.length / opts.duration,
     p50: percentile(lat, 50), p95: percentile(lat, 95), p99: percentile(lat, 99), max: lat.length ? lat[lat.length - 1] : null,
@@ -181,4 +213,8 @@ async function main() {
   agent.destroy();
 }
 
-main().catch((e) => { console.error('[dm3-load] ' + (e && e.stack || e)); process.exit(2); });
+if (isMainThread) {
+  main().catch((e) => { console.error('[dm3-load] ' + (e && e.stack || e)); process.exit(2); });
+} else {
+  buildInWorker().catch((e) => { console.error('[dm3-load] builder: ' + (e && e.stack || e)); process.exit(2); });
+}
