@@ -129,7 +129,11 @@ async function buildInWorker() {
   const { senders, receivers, ds, first, count } = workerData;
   const bodies = [];
   for (let i = first; i < first + count; i++) {
-    bodies.push(await envelope(senders[i % senders.length], receivers[i % receivers.length], ds));
+    // every sender writes to every receiver in turn: a pair of its own would fill that sender's
+    // share of the receiver's mailbox (10 % by default) and be refused
+    const to = receivers[i % receivers.length];
+    const from = senders[Math.floor(i / receivers.length) % senders.length];
+    bodies.push(await envelope(from, to, ds));
   }
   parentPort.postMessage(bodies);
 }
