@@ -299,6 +299,13 @@ class ChartSemanticsTest {
   }
 
   @Test
+  void podsWarmUpBeforeTheyTurnReadyUnlessTurnedOff() {
+    assertEquals("40s", DEFAULTS.configMap().get("WARMUP_DURATION"));
+    assertEquals("0s", Chart.renderWith(Chart.sets("relay.warmUpDuration", "0s")).configMap().get("WARMUP_DURATION"));
+    assertThrows(Exception.class, () -> Chart.renderWith(Chart.sets("relay.warmUpDuration", "forty seconds")));
+  }
+
+  @Test
   void halfConfiguredNotificationsFailTheRender() {
     Exception email = assertThrows(Exception.class, () -> Chart.renderWith(Chart.sets("notifications.email.host", "smtp.example.org")));
     assertTrue(email.getMessage().contains("notifications.email.from is required"), email.getMessage());
