@@ -1105,6 +1105,7 @@ public final class Mailbox
               for (PendingEnvelope p : batch) {
                 StoredMessage m = p.message();
                 recent.addLast(new RecentStore(MessageKey.of(m), m.bodyKey(), now, new HashSet<>(live)));
+                forgetOldRecent(); // bounded while nobody re-registers, too
                 List<NotificationTarget> due = live.isEmpty() ? dueNotifications(s) : List.of();
                 p.waiters().get(0).tell(StatusReply.success(new Buffered(BufferOutcome.STORED, m.storedAt(), live, due)));
                 p.waiters().subList(1, p.waiters().size())

@@ -602,6 +602,24 @@ class MailboxTest {
   }
 
   @Test
+  void whatAResumingNodeIsPushedIsBoundedToTheNewestEntries() {
+    start(DEFAULTS.withQuota(1_000, 10_000_000).withMaxSharePerSender(1));
+    int stored = Mailbox.RECENT_LIMIT + 40;
+    for (int i = 0; i < stored; i++) {
+      buffer(envelope("bob.eth", String.format("0x%02x%02x", i / 256, i % 256)));
+    }
+    var moved = testKit.<Mailbox.LiveEvent>createTestProbe();
+    mailbox.<StatusReply<org.apache.pekko.Done>>runCommand(r -> new Mailbox.WatchLive(moved.getRef(), true, r));
+    List<String> pushed = new java.util.ArrayList<>();
+    for (int i = 0; i < Mailbox.RECENT_LIMIT; i++) {
+      pushed.add(moved.expectMessageClass(Mailbox.LiveEnvelope.class).envelopeJson());
+    }
+    moved.expectNoMessage(Duration.ofMillis(300));
+    assertEquals("{\"message\":\"0x0028\"}", pushed.get(0), "the oldest ones beyond the limit are forgotten");
+    assertEquals(String.format("{\"message\":\"0x%02x%02x\"}", (stored - 1) / 256, (stored - 1) % 256), pushed.get(pushed.size() - 1));
+  }
+
+  @Test
   void aStoppingMailboxTellsItsWatchersThenStops() {
     // spawned plainly: the behaviour testkit cannot run a command that stops its actor
     String other = "0x" + "ab".repeat(20);
