@@ -334,6 +334,30 @@ def main():
                 f"published dm3 libraries ({libs}) in Node: {js['senders']} closed-loop senders on keep-alive connections, "
                 f"{js['receivers']} receivers, every envelope built by buildEnvelop during the run; "
                 f"warm-up {js['warmupSeconds']} s excluded; statuses of failures {js['statuses'] or 'none'}")
+    elif sc == "bigbox":
+        box = load_json(Path(a.out) / "bigbox.json")
+        if box:
+            during, other = box["submitsDuringFetch"], box["submitsOtherwise"]
+            accepted = (during["count"] + other["count"]) / max(1, box["durationSeconds"])
+            p50, p95, p99 = during["p50"], during["p95"], during["p99"]
+            total = box["submitsSent"]
+            errors = f"{box['submitsFailed']}/{total} ({100.0 * box['submitsFailed'] / total:.3f} %)" if total else "n/a"
+            fetches = ", ".join(f"{f['lastByteMs'] / 1000:.1f} s ({f['messages']} msgs, {f['bytes'] / 1e6:.0f} MB, first byte {f['firstByteMs']:.0f} ms, status {f['status']})" for f in box["fetches"])
+            notes.append(
+                f"p = submits to {box['otherMailboxes']} other mailboxes while a fetch streamed ({during['count']}); the rest p50/p99 "
+                f"{fmt(other['p50'], 1)}/{fmt(other['p99'], 1)} ms; fetches of the {box['messages']}-message mailbox ({box['envelopeBytes']} B envelopes), "
+                f"time to last byte: {fetches}; relay heap max before {box.get('heapMaxBeforeFetchesMiB', '?')} MiB, during {box.get('heapMaxDuringFetchesMiB', '?')} MiB")
+    elif sc == "accounts":
+        acc = load_json(Path(a.out) / "accounts.json")
+        offered = "-"
+        if acc:
+            steps = ", ".join(f"{k} {acc[k]['heapAfterGcMiB']} MiB heap / {acc[k]['rssMiB']} MiB RSS / {acc[k]['mailboxesAwake']} awake"
+                              for k in ("before", "registeredJustNow", "registeredIdle", "active") if k in acc)
+            notes.append(
+                f"{acc['accounts']} accounts signed up in {acc['signUpSeconds']} s, then {acc['active']} mailboxes woken by one submit each "
+                f"({acc['activeSubmitsRefused']} refused) in {acc['activateSeconds']} s; heap after full GC: {steps}; "
+                f"per idle account {acc['heapPerAccountBytes']} B heap / {acc['rssPerAccountBytes']} B RSS, "
+                f"per awake mailbox {acc['heapPerActiveMailboxBytes']} B heap / {acc['rssPerActiveMailboxBytes']} B RSS")
     elif sc == "raw":
         raw = load_json(Path(a.out) / "raw.json")
         offered = "max"
