@@ -190,7 +190,7 @@ public final class Relay implements AutoCloseable {
     MailboxSettings mailboxSettings = MailboxSettings.from(config);
     Mailboxes mailboxes = Mailboxes.init(system, mailboxSettings, bodies, clock, registry);
     MailboxService mailboxService = new ShardedMailboxService(mailboxes, ListingSettings.from(config), system);
-    ClusterMeters.bind(system, registry, Mailbox.ENTITY_TYPE_KEY, "dm3.relay.mailboxes.active", Duration.ofSeconds(10));
+    ClusterMeters.bind(system, registry, Mailbox.ENTITY_TYPE_KEY, "dm3.relay.mailboxes.active", Duration.ofSeconds(10), mailboxes::hostedShardsAre);
     AdminSettings adminSettings = AdminSettings.from(config);
     BlockedSenders blocked = BlockedSenders.start(system, mailboxSettings.askTimeout(), adminSettings.blocklistRefresh());
 

@@ -3,7 +3,10 @@ package dev.dm3relay.node.cluster;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -30,8 +33,16 @@ public final class ClusterMeters {
 
   private ClusterMeters() {}
 
+  /**
+   * @param hostedShards told the ids of the shards this node hosts after every poll
+   */
   public static void bind(
-      ActorSystem<?> system, MeterRegistry registry, EntityTypeKey<?> mailboxes, String entitiesMeter, Duration every) {
+      ActorSystem<?> system,
+      MeterRegistry registry,
+      EntityTypeKey<?> mailboxes,
+      String entitiesMeter,
+      Duration every,
+      Consumer<Set<String>> hostedShards) {
     Cluster cluster = Cluster.get(system);
     for (MemberStatus status : STATUSES) {
       Gauge.builder("dm3.relay.cluster.members", cluster, c -> count(c.state(), status))
@@ -66,6 +77,8 @@ public final class ClusterMeters {
                         (state, failure) -> {
                           if (failure == null) {
                             shards.set(state.getShards().size());
+                            hostedShards.accept(
+                                state.getShards().stream().map(ShardRegion.ShardState::shardId).collect(Collectors.toSet()));
                             entities.set(state.getShards().stream().mapToInt(s -> s.getEntityIds().size()).sum());
                           }
                         }),

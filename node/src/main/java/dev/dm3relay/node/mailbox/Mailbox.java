@@ -122,9 +122,27 @@ public final class Mailbox
   /** Remove every buffered envelope (admin API): events, then bodies; the account stays. */
   public record PurgeMessages(ActorRef<StatusReply<Purged>> replyTo) implements Command {}
 
-  /** Buffer an envelope (postmark already inside). Replies once body and event are durable. */
-  public record BufferEnvelope(IncomingEnvelope envelope, ActorRef<StatusReply<Buffered>> replyTo)
-      implements Command {}
+  /**
+   * Buffer an envelope (postmark already inside). Replies once body and event are durable.
+   *
+   * <p>The submitting node stamped the envelope with the account as it last read it, often from
+   * its cache rather than by asking first (one ask per submit, not two): {@code
+   * expectedProfileJson} and {@code expectedSpamRulesJson} are that account's, and the mailbox
+   * refuses with {@link BufferOutcome#ACCOUNT_CHANGED} if its account is no longer that one, so no
+   * envelope is ever stored with a postmark for a replaced key or past replaced spam rules. A null
+   * {@code expectedProfileJson} expects nothing (a node of an older version, which asked first).
+   */
+  public record BufferEnvelope(
+      IncomingEnvelope envelope,
+      String expectedProfileJson,
+      String expectedSpamRulesJson,
+      ActorRef<StatusReply<Buffered>> replyTo)
+      implements Command {
+
+    public BufferEnvelope(IncomingEnvelope envelope, ActorRef<StatusReply<Buffered>> replyTo) {
+      this(envelope, null, null, replyTo);
+    }
+  }
 
   /** One acknowledgement: the sender's name as the client saw it and the envelope's message hash. */
   public record Ack(String senderName, String messageHash) implements CborSerializable {}
@@ -267,7 +285,9 @@ public final class Mailbox
     /** This sender holds its whole share of the mailbox's quota. */
     SENDER_SHARE_FULL,
     /** More envelopes arrive for this mailbox than RATE_LIMIT_RECIPIENT lets in. */
-    RATE_LIMITED
+    RATE_LIMITED,
+    /** The account is not the one the envelope was stamped with (see {@link BufferEnvelope}); nothing was added. */
+    ACCOUNT_CHANGED
   }
 
   /**
@@ -982,6 +1002,12 @@ public final class Mailbox
 
   private ReplyEffect<Event, State> onBufferEnvelope(State state, BufferEnvelope cmd) {
     IncomingEnvelope envelope = cmd.envelope();
+    // equal strings: on the mailbox's own node they are the very objects its GetAccount handed out
+    if (cmd.expectedProfileJson() != null
+        && !(cmd.expectedProfileJson().equals(state.signedProfileJson)
+            && java.util.Objects.equals(cmd.expectedSpamRulesJson(), state.spamFilterRulesJson))) {
+      return refuse(cmd, BufferOutcome.ACCOUNT_CHANGED);
+    }
     MessageKey key = new MessageKey(envelope.senderName(), envelope.messageHash());
     StoredMessage existing = state.message(key);
     if (existing != null) {

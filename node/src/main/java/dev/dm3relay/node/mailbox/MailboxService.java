@@ -16,8 +16,15 @@ import org.apache.pekko.stream.javadsl.Source;
  */
 public interface MailboxService {
 
-  /** The account registered for {@code address}, if any. */
+  /** The account registered for {@code address}, if any, as its mailbox holds it now. */
   CompletionStage<Optional<Account>> account(String address);
+
+  /**
+   * The account as this node last read it, without asking the mailbox when the node has it; else
+   * as {@link #account}. For the submit path only: {@link #buffer} is refused with {@link
+   * BufferOutcome#ACCOUNT_CHANGED} if the mailbox's account is no longer the one given.
+   */
+  CompletionStage<Optional<Account>> recentAccount(String address);
 
   /**
    * Registers the account's profile, or replaces it as {@code replace} allows; completes once
@@ -35,8 +42,11 @@ public interface MailboxService {
   /**
    * Buffers a stamped envelope; completes once the envelope is durable in Cassandra, or refused.
    * A stored envelope is pushed to the nodes that hold live sockets of the account.
+   *
+   * @param stampedFor the account the envelope was stamped and spam-checked with: if the mailbox's
+   *     account differs now, nothing is stored and the outcome is {@link BufferOutcome#ACCOUNT_CHANGED}
    */
-  CompletionStage<Buffering> buffer(String address, BufferedEnvelope envelope);
+  CompletionStage<Buffering> buffer(String address, BufferedEnvelope envelope, Account stampedFor);
 
   /**
    * How a buffer request ended, and for a stored envelope the notifications it is due: none when
@@ -108,7 +118,9 @@ public interface MailboxService {
     /** The sender's envelopes take their whole share of the receiver's quota. */
     SENDER_SHARE_FULL,
     /** The mailbox takes no more envelopes this second (RATE_LIMIT_RECIPIENT). */
-    RATE_LIMITED
+    RATE_LIMITED,
+    /** The account changed since the envelope was stamped: read it again and stamp again. */
+    ACCOUNT_CHANGED
   }
 
   /** A listing of stored envelopes, or the node's answer that it streams too many already. */

@@ -1,16 +1,19 @@
 package dev.dm3relay.node.mailbox;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.HashCodeMessageExtractor;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
@@ -29,11 +32,37 @@ public final class Mailboxes {
   private final ClusterSharding sharding;
   private final MailboxSettings settings;
   private final EnvelopeBodies bodies;
+  /** The shard of an address as sharding computes it: the region is started without an extractor. */
+  private final HashCodeMessageExtractor<Mailbox.Command> shardOf;
+  /** The shards this node hosted at the last poll of its region ({@link #hostedShardsAre}). */
+  private volatile Set<String> hostedShards = Set.of();
+  private final Counter localBuffers;
+  private final Counter remoteBuffers;
 
-  private Mailboxes(ClusterSharding sharding, MailboxSettings settings, EnvelopeBodies bodies) {
+  private Mailboxes(ClusterSharding sharding, MailboxSettings settings, EnvelopeBodies bodies, int numberOfShards, MeterRegistry registry) {
     this.sharding = sharding;
     this.settings = settings;
     this.bodies = bodies;
+    this.shardOf = new HashCodeMessageExtractor<>(numberOfShards);
+    this.localBuffers = bufferCounter(registry, "local");
+    this.remoteBuffers = bufferCounter(registry, "remote");
+  }
+
+  // What a cluster costs: a submit whose mailbox lives on another node crosses the network twice
+  // (command and reply) and is serialized both ways; the share of those is what an operator sizes by.
+  private static Counter bufferCounter(MeterRegistry registry, String location) {
+    return Counter.builder("dm3.relay.mailbox.buffer.asks")
+        .description("Submits' buffer commands by where the receiver's mailbox shard lives, as of this node's last shard poll (local: this node)")
+        .tag("location", location)
+        .register(registry);
+  }
+
+  /**
+   * Tells which shards this node hosts now (the cluster meters poll the region every few seconds);
+   * until the first poll every ask counts as remote.
+   */
+  public void hostedShardsAre(Set<String> shardIds) {
+    hostedShards = Set.copyOf(shardIds);
   }
 
   /**
@@ -51,7 +80,8 @@ public final class Mailboxes {
             ctx -> Mailbox.create(ctx.getEntityId(), settings, timed, clock, journal))
             // so that a stopping mailbox tells its live watchers to register with its next incarnation
             .withStopMessage(Mailbox.Stop.INSTANCE));
-    return new Mailboxes(sharding, settings, timed);
+    return new Mailboxes(
+        sharding, settings, timed, system.settings().config().getInt("pekko.cluster.sharding.number-of-shards"), registry);
   }
 
   private static Timer storeTimer(MeterRegistry registry, String store) {
@@ -97,10 +127,23 @@ public final class Mailboxes {
     return direct(mailbox(address).askWithStatus(Mailbox.GetAccount::new, settings.askTimeout()));
   }
 
-  /** Completes once the envelope is durable (body and event) or refused; fails if storage fails. */
+  /** As below, expecting no particular account (tests, tools). */
   public CompletionStage<Mailbox.Buffered> buffer(String address, IncomingEnvelope envelope) {
-    return direct(mailbox(address)
-        .askWithStatus(r -> new Mailbox.BufferEnvelope(envelope, r), settings.askTimeout()));
+    return buffer(address, envelope, null, null);
+  }
+
+  /**
+   * Completes once the envelope is durable (body and event) or refused; fails if storage fails.
+   * The envelope was stamped for the account whose stored JSON is {@code expectedProfileJson} and
+   * {@code expectedSpamRulesJson} (see {@link Mailbox.BufferEnvelope}).
+   */
+  public CompletionStage<Mailbox.Buffered> buffer(
+      String address, IncomingEnvelope envelope, String expectedProfileJson, String expectedSpamRulesJson) {
+    String key = MailboxAddress.checksummed(address);
+    (hostedShards.contains(shardOf.shardId(key)) ? localBuffers : remoteBuffers).increment();
+    return direct(sharding.entityRefFor(Mailbox.ENTITY_TYPE_KEY, key)
+        .askWithStatus(
+            r -> new Mailbox.BufferEnvelope(envelope, expectedProfileJson, expectedSpamRulesJson, r), settings.askTimeout()));
   }
 
   // ---- notifications (§4.6) and live watchers

@@ -81,10 +81,24 @@ public final class ShardedMailboxService implements MailboxService {
   }
 
   @Override
-  public CompletionStage<Buffering> buffer(String address, BufferedEnvelope envelope) {
+  public CompletionStage<Optional<Account>> recentAccount(String address) {
+    String key = MailboxAddress.checksummed(address);
+    CachedAccount cached = parsed.getIfPresent(key);
+    return cached != null ? CompletableFuture.completedFuture(Optional.of(cached.account())) : account(key);
+  }
+
+  @Override
+  public CompletionStage<Buffering> buffer(String address, BufferedEnvelope envelope, Account stampedFor) {
     IncomingEnvelope incoming = new IncomingEnvelope(envelope.senderName(), envelope.ackHash(), envelope.json());
+    String key = MailboxAddress.checksummed(address);
+    CachedAccount cached = parsed.getIfPresent(key);
+    // the stored JSON the account was parsed from: the cached strings when it came from the cache
+    // (on the mailbox's node they compare by identity), else the canonical form, which is what
+    // registration stores
+    String profileJson =
+        cached != null && cached.account() == stampedFor ? cached.source().signedProfileJson() : stampedFor.profile().canonical();
     return mailboxes
-        .buffer(address, incoming)
+        .buffer(key, incoming, profileJson, stampedFor.spamFilterRulesJson())
         .thenApply(
             buffered ->
                 switch (buffered.outcome()) {
@@ -101,6 +115,10 @@ public final class ShardedMailboxService implements MailboxService {
                   case MAILBOX_FULL -> Buffering.of(BufferOutcome.MAILBOX_FULL);
                   case SENDER_SHARE_FULL -> Buffering.of(BufferOutcome.SENDER_SHARE_FULL);
                   case RATE_LIMITED -> Buffering.of(BufferOutcome.RATE_LIMITED);
+                  case ACCOUNT_CHANGED -> {
+                    parsed.invalidate(key);
+                    yield Buffering.of(BufferOutcome.ACCOUNT_CHANGED);
+                  }
                 });
   }
 

@@ -156,23 +156,45 @@ public final class SubmitService {
               if (address.isEmpty()) {
                 return done(new Rejected(Refusal.UNRESOLVABLE_RECEIVER, "unable to resolve receiver address" + chainHint()));
               }
-              return mailboxes
-                  .account(address.get())
-                  .thenCompose(
-                      account -> {
-                        if (account.isEmpty()) {
-                          return done(new Rejected(Refusal.UNKNOWN_ACCOUNT, "unknown account"));
-                        }
-                        return spamFilter
-                            .admits(account.get(), routing)
-                            .thenCompose(
-                                admitted ->
-                                    admitted
-                                        ? buffer(opened, account.get(), senderName)
-                                        : done(new Rejected(Refusal.SPAM, "Message does not match spam criteria")));
-                      });
+              return deliver(opened, routing, senderName, address.get(), false);
             });
   }
+
+  /**
+   * Account, spam rules, stamp, buffer. The account comes from this node's cache when it has it
+   * (one ask per submit: the buffer command); the mailbox refuses an envelope stamped for an
+   * account it no longer has, and then it is read from the mailbox and stamped again, once.
+   */
+  private CompletionStage<SubmitResult> deliver(
+      OpenedEnvelope opened, DeliveryInformation routing, String senderName, String address, boolean reread) {
+    return (reread ? mailboxes.account(address) : mailboxes.recentAccount(address))
+        .thenCompose(
+            account -> {
+              if (account.isEmpty()) {
+                return done(new Rejected(Refusal.UNKNOWN_ACCOUNT, "unknown account"));
+              }
+              return spamFilter
+                  .admits(account.get(), routing)
+                  .thenCompose(
+                      admitted ->
+                          admitted
+                              ? buffer(opened, account.get(), senderName)
+                                  .thenCompose(
+                                      result ->
+                                          result != ACCOUNT_CHANGED
+                                              ? done(result)
+                                              : reread
+                                                  // changed again between a fresh read and its buffer: a race
+                                                  // with the account's owner, answered 503 (try again)
+                                                  ? CompletableFuture.<SubmitResult>failedFuture(
+                                                      new IllegalStateException("the receiver's account changed during the submit"))
+                                                  : deliver(opened, routing, senderName, address, true))
+                              : done(new Rejected(Refusal.SPAM, "Message does not match spam criteria")));
+            });
+  }
+
+  /** What {@link #buffer} answers when the mailbox's account is not the one it stamped for. */
+  private static final SubmitResult ACCOUNT_CHANGED = new Rejected(Refusal.UNKNOWN_ACCOUNT, "the receiver's account changed");
 
   /**
    * The longest name taken in routing data, in UTF-8 bytes: a DNS name's limit. Names are kept in
@@ -228,7 +250,7 @@ public final class SubmitService {
             stored.metadata().encryptedMessageHash(),
             json);
     return mailboxes
-        .buffer(address, buffered)
+        .buffer(address, buffered, receiver)
         .thenApply(
             buffering ->
                 switch (buffering.outcome()) {
@@ -251,6 +273,7 @@ public final class SubmitService {
                       new Rejected(
                           Refusal.SENDER_SHARE_FULL,
                           "this sender's envelopes already take its whole share of the receiver's mailbox");
+                  case ACCOUNT_CHANGED -> ACCOUNT_CHANGED;
                 });
   }
 

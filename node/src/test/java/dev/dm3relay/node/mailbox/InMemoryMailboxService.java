@@ -4,6 +4,7 @@ import dev.dm3relay.node.core.Account;
 import dev.dm3relay.protocol.json.Json;
 import dev.dm3relay.protocol.model.SignedUserProfile;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,7 +86,44 @@ public final class InMemoryMailboxService implements MailboxService {
   }
 
   @Override
-  public synchronized CompletionStage<Buffering> buffer(String address, BufferedEnvelope envelope) {
+  public synchronized CompletionStage<Optional<Account>> recentAccount(String address) {
+    Account stale = staleAccounts.get(address);
+    return stale != null ? done(Optional.of(stale)) : account(address);
+  }
+
+  /**
+   * Makes {@link #recentAccount} answer {@code account} for its address, as a node's cache does
+   * after the account changed elsewhere, until a buffer finds out.
+   */
+  public synchronized void cacheStale(Account account) {
+    staleAccounts.put(account.address(), account);
+  }
+
+  /** Every buffer call from now on finds the account changed (a race that never ends). */
+  public void accountAlwaysChanged(boolean always) {
+    this.accountAlwaysChanged = always;
+  }
+
+  /** The accounts the stored envelopes of {@code address} were stamped for, in order. */
+  public synchronized List<Account> stampedFor(String address) {
+    return List.copyOf(stampedFor.getOrDefault(address, List.of()));
+  }
+
+  private final Map<String, Account> staleAccounts = new HashMap<>();
+  private final Map<String, List<Account>> stampedFor = new HashMap<>();
+  private volatile boolean accountAlwaysChanged;
+
+  @Override
+  public synchronized CompletionStage<Buffering> buffer(String address, BufferedEnvelope envelope, Account stampedFor) {
+    SignedUserProfile current = profiles.get(address);
+    if (accountAlwaysChanged
+        || current == null
+        || !current.canonical().equals(stampedFor.profile().canonical())
+        || !java.util.Objects.equals(spamRules.get(address), stampedFor.spamFilterRulesJson())) {
+      staleAccounts.remove(address);
+      return done(Buffering.of(BufferOutcome.ACCOUNT_CHANGED));
+    }
+    this.stampedFor.computeIfAbsent(address, a -> new ArrayList<>()).add(stampedFor);
     LinkedHashMap<String, BufferedEnvelope> box = envelopes.computeIfAbsent(address, a -> new LinkedHashMap<>());
     String key = envelope.senderName() + "\n" + envelope.ackHash();
     if (box.containsKey(key)) {

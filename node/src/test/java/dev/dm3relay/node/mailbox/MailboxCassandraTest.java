@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.datastax.oss.driver.api.core.CqlSession;
@@ -89,6 +90,35 @@ class MailboxCassandraTest {
         assertTrue(await(service.account(user.address())).isPresent());
       }
       assertTrue(service.cachedAccounts() <= 10, "cached: " + service.cachedAccounts());
+    }
+  }
+
+  @Test
+  void aSubmitsCachedAccountIsCheckedByTheMailboxAndRereadWhenItChanged() throws Exception {
+    try (RelayNode node = RelayNode.start("recent-account")) {
+      ShardedMailboxService service =
+          new ShardedMailboxService(
+              node.mailboxes, ListingSettings.from(EmbeddedCassandraExtension.relayConfig(com.typesafe.config.ConfigFactory.empty())), node.system);
+      dev.dm3relay.protocol.sender.WalletUser bob = dev.dm3relay.protocol.sender.WalletUser.create();
+      dev.dm3relay.protocol.sender.WalletUser newKeys = dev.dm3relay.protocol.sender.WalletUser.create();
+      await(service.registerProfile(bob.address(), bob.profile(), Mailbox.Replace.NEVER, null));
+      dev.dm3relay.node.core.Account first = await(service.recentAccount(bob.address())).orElseThrow();
+      // replaced behind this node's cache, as another node of the cluster would
+      await(node.mailboxes.registerProfile(bob.address(), newKeys.profile().canonical(), Mailbox.Replace.ALWAYS, null));
+      assertSame(first, await(service.recentAccount(bob.address())).orElseThrow(), "the cached account, no ask");
+      MailboxService.BufferedEnvelope envelope =
+          new MailboxService.BufferedEnvelope("alice.eth", "0x01", null, envelope(bob.address(), "alice.eth", "0x01").json());
+      assertEquals(MailboxService.BufferOutcome.ACCOUNT_CHANGED, await(service.buffer(bob.address(), envelope, first)).outcome());
+      assertEquals(0, await(node.mailboxes.account(bob.address())).messageCount(), "nothing stored");
+      dev.dm3relay.node.core.Account current = await(service.recentAccount(bob.address())).orElseThrow();
+      assertEquals(newKeys.profile().canonical(), current.profile().canonical(), "read again after the refusal");
+      assertEquals(MailboxService.BufferOutcome.STORED, await(service.buffer(bob.address(), envelope, current)).outcome());
+      // an account parsed elsewhere (not the cached instance) is compared by its canonical JSON
+      dev.dm3relay.node.core.Account equal =
+          new dev.dm3relay.node.core.Account(current.address(), newKeys.profile(), current.spamFilterRulesJson());
+      MailboxService.BufferedEnvelope second =
+          new MailboxService.BufferedEnvelope("alice.eth", "0x02", null, envelope(bob.address(), "alice.eth", "0x02").json());
+      assertEquals(MailboxService.BufferOutcome.STORED, await(service.buffer(bob.address(), second, equal)).outcome());
     }
   }
 

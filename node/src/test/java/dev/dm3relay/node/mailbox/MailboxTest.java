@@ -250,6 +250,31 @@ class MailboxTest {
     assertEquals("{\"v\":3}", mailbox.getState().signedProfileJson());
   }
 
+  private BufferOutcome bufferStampedFor(IncomingEnvelope e, String profileJson, String spamRulesJson) {
+    return mailbox
+        .<StatusReply<Mailbox.Buffered>>runCommand(r -> new Mailbox.BufferEnvelope(e, profileJson, spamRulesJson, r))
+        .reply()
+        .getValue()
+        .outcome();
+  }
+
+  @Test
+  void anEnvelopeStampedForAnAccountTheMailboxNoLongerHasIsRefusedAndNothingIsWritten() {
+    register("{\"v\":1}", Replace.NEVER, null);
+    assertEquals(BufferOutcome.STORED, bufferStampedFor(envelope("bob.eth", "0x01"), "{\"v\":1}", null));
+    register("{\"v\":2}", Replace.ALWAYS, null);
+    assertEquals(BufferOutcome.ACCOUNT_CHANGED, bufferStampedFor(envelope("bob.eth", "0x02"), "{\"v\":1}", null), "replaced profile");
+    mailbox.<StatusReply<org.apache.pekko.Done>>runCommand(r -> new Mailbox.SetSpamFilterRules("{\"minNonce\":1}", r));
+    assertEquals(
+        BufferOutcome.ACCOUNT_CHANGED, bufferStampedFor(envelope("bob.eth", "0x03"), "{\"v\":2}", null), "spam rules set since");
+    assertEquals(List.of("0x01"), hashes());
+    assertEquals(1, bodies.bodies.size(), "no body written for a refused envelope");
+    assertEquals(BufferOutcome.STORED, bufferStampedFor(envelope("bob.eth", "0x04"), "{\"v\":2}", "{\"minNonce\":1}"));
+    // a node of the previous version asked for the account first and expects nothing
+    assertEquals(BufferOutcome.STORED, outcome(envelope("bob.eth", "0x05")));
+    assertEquals(List.of("0x01", "0x04", "0x05"), hashes().stream().sorted().toList());
+  }
+
   @Test
   void stateSurvivesARestartThroughSnapshotAndEvents() {
     register("{\"profile\":1}", Replace.NEVER, null);

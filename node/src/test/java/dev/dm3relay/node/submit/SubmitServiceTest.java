@@ -136,6 +136,30 @@ class SubmitServiceTest {
   }
 
   @Test
+  void anEnvelopeStampedForACachedAccountThatChangedIsStampedAgainForTheCurrentOne() throws Exception {
+    // the node's cache still holds bob's first profile; the mailbox has a new one (another key)
+    dev.dm3relay.node.core.Account cached = mailboxes.account(bob.address()).toCompletableFuture().get().orElseThrow();
+    WalletUser newKeys = WalletUser.create();
+    mailboxes.registerProfile(bob.address(), newKeys.profile(), Mailbox.Replace.ALWAYS, null);
+    mailboxes.cacheStale(cached);
+    assertInstanceOf(SubmitResult.Accepted.class, run(envelope(alice, bob, "after a key change")));
+    List<dev.dm3relay.node.core.Account> stamped = mailboxes.stampedFor(bob.address());
+    assertEquals(1, stamped.size(), "stored once");
+    assertEquals(newKeys.profile().canonical(), stamped.get(0).profile().canonical(), "for the mailbox's current profile");
+  }
+
+  @Test
+  void anAccountThatKeepsChangingDuringASubmitIsAnsweredAsUnavailableNotStored() {
+    mailboxes.accountAlwaysChanged(true);
+    var failure =
+        assertThrows(
+            java.util.concurrent.ExecutionException.class,
+            () -> submit.submit(envelope(alice, bob, "racing"), Transport.HTTP, "127.0.0.1").toCompletableFuture().get(10, TimeUnit.SECONDS));
+    assertInstanceOf(IllegalStateException.class, failure.getCause());
+    assertTrue(mailboxes.buffered(bob.address()).isEmpty());
+  }
+
+  @Test
   void everyRefusalCarriesItsCodeAndCostsNothing() throws Exception {
     assertEquals(SubmitResult.Refusal.MALFORMED_JSON, refusal("{not json"));
     assertEquals(SubmitResult.Refusal.INVALID_SCHEMA, refusal("{\"message\":1}"));
