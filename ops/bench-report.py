@@ -168,7 +168,8 @@ def read_scrape(path):
             continue
         labels = frozenset(re.findall(r'([a-zA-Z_]+)="((?:[^"\\]|\\.)*)"', m.group(3) or ""))
         try:
-            samples[(m.group(1), labels)] = float(m.group(4))
+            # a cluster's file holds every node's scrape: equal series add up
+            samples[(m.group(1), labels)] = samples.get((m.group(1), labels), 0.0) + float(m.group(4))
         except ValueError:
             pass
     return samples
@@ -207,8 +208,11 @@ def relay_view(m0, m1):
             prev_le, prev_n = le, n
         return None
     rejects = {dict(k[1]).get("reason"): v - a.get(k, 0.0) for k, v in b.items() if k[0] == "dm3_relay_requests_rejected_total"}
+    remote = delta("dm3_relay_mailbox_buffer_asks_total", lambda l: l.get("location") == "remote")
+    local = delta("dm3_relay_mailbox_buffer_asks_total", lambda l: l.get("location") == "local")
     return {"accepted": accepted, "duplicate": duplicate, "refused": refused, "unavailable": unavailable,
-            "p50": quantile(0.5), "p99": quantile(0.99), "rejects": rejects}
+            "p50": quantile(0.5), "p99": quantile(0.99), "rejects": rejects,
+            "remote_share": remote / (remote + local) if remote + local > 0 else None}
 
 
 def fmt(v, digits=0, suffix=""):
@@ -351,11 +355,15 @@ def main():
         acc = load_json(Path(a.out) / "accounts.json")
         offered = "-"
         if acc:
+            w = acc["wakingSubmits"]
+            accepted, p50, p95, p99 = acc["wakingSubmitsPerSecond"], w["p50"], w["p95"], w["p99"]
+            errors = f"{acc['activeSubmitsRefused']}/{acc['activeMailboxes']}"
             steps = ", ".join(f"{k} {acc[k]['heapAfterGcMiB']} MiB heap / {acc[k]['rssMiB']} MiB RSS / {acc[k]['mailboxesAwake']} awake"
                               for k in ("before", "registeredJustNow", "registeredIdle", "active") if k in acc)
             notes.append(
-                f"{acc['accounts']} accounts signed up in {acc['signUpSeconds']} s, then {acc['active']} mailboxes woken by one submit each "
-                f"({acc['activeSubmitsRefused']} refused) in {acc['activateSeconds']} s; heap after full GC: {steps}; "
+                f"{acc['accounts']} accounts signed up in {acc['signUpSeconds']} s, then {acc['activeMailboxes']} mailboxes woken by one submit each "
+                f"({acc['activeSubmitsRefused']} refused) in {acc['activateSeconds']} s, {acc['wakingSubmitsPerSecond']}/s, "
+                f"p50/p99 {acc['wakingSubmits']['p50']}/{acc['wakingSubmits']['p99']} ms; heap after full GC: {steps}; "
                 f"per idle account {acc['heapPerAccountBytes']} B heap / {acc['rssPerAccountBytes']} B RSS, "
                 f"per awake mailbox {acc['heapPerActiveMailboxBytes']} B heap / {acc['rssPerActiveMailboxBytes']} B RSS")
     elif sc == "raw":
@@ -385,7 +393,8 @@ def main():
         rejects = ", ".join(f"{r} {int(n)}" for r, n in sorted(own["rejects"].items()))
         notes.append(
             f"relay's /metrics: {int(own['accepted'])} accepted, {int(own['duplicate'])} duplicates, {int(own['refused'])} refused, "
-            f"{int(own['unavailable'])} unavailable; submit p50/p99 {fmt(own['p50'], 1)}/{fmt(own['p99'], 1)} ms; rejected {rejects or 'none'}")
+            f"{int(own['unavailable'])} unavailable; submit p50/p99 {fmt(own['p50'], 1)}/{fmt(own['p99'], 1)} ms; rejected {rejects or 'none'}"
+            + (f"; {100 * own['remote_share']:.0f} % of buffer asks to a mailbox on another node" if own["remote_share"] is not None else ""))
     if a.note:
         notes.append(a.note)
 

@@ -2,6 +2,8 @@ package dev.dm3relay.load;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -60,8 +62,32 @@ public record BenchConfig(
 
   /** The WebSocket base (ws:// or wss://) of the relay. */
   public URI wsUrl() {
-    String scheme = baseUrl.getScheme().equalsIgnoreCase("https") ? "wss" : "ws";
-    return URI.create(scheme + "://" + baseUrl.getRawAuthority() + baseUrl.getRawPath());
+    return ws(baseUrl);
+  }
+
+  /**
+   * The nodes the measured requests are spread over: {@code -DbaseUrls} (comma-separated, e.g. the
+   * nodes of {@code ops/bench --cluster 3}), else the one {@code baseUrl}. Setup (sign-ups,
+   * logins) always goes to {@code baseUrl}.
+   */
+  public List<URI> nodeUrls() {
+    String list = text("baseUrls", "");
+    if (list.isEmpty()) {
+      return List.of(baseUrl);
+    }
+    List<URI> urls = Arrays.stream(list.split(",")).map(String::trim).filter(u -> !u.isEmpty()).map(u -> URI.create(stripSlash(u))).toList();
+    urls.forEach(BenchConfig::requireLocalUnlessAllowed);
+    return urls;
+  }
+
+  /** The WebSocket bases of {@link #nodeUrls()}. */
+  public List<URI> wsUrls() {
+    return nodeUrls().stream().map(BenchConfig::ws).toList();
+  }
+
+  private static URI ws(URI http) {
+    String scheme = http.getScheme().equalsIgnoreCase("https") ? "wss" : "ws";
+    return URI.create(scheme + "://" + http.getRawAuthority() + http.getRawPath());
   }
 
   /** How many envelopes one run at {@code rate} for warm-up plus duration submits, with headroom. */

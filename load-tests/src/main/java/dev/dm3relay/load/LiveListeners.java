@@ -38,14 +38,20 @@ public final class LiveListeners implements AutoCloseable {
 
   /** Connects and authenticates every recipient; fails if one is not authorized within the timeout. */
   public LiveListeners(URI wsBase, List<WalletUser> recipients, List<String> tokens, Duration timeout) {
-    BenchConfig.requireLocalUnlessAllowed(wsBase);
+    this(List.of(wsBase), recipients, tokens, timeout);
+  }
+
+  /** As above, recipient i connecting to {@code wsBases[i % n]} (the nodes of a cluster in turn). */
+  public LiveListeners(List<URI> wsBases, List<WalletUser> recipients, List<String> tokens, Duration timeout) {
+    wsBases.forEach(BenchConfig::requireLocalUnlessAllowed);
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    URI endpoint = URI.create(wsBase + "/socket.io/?EIO=4&transport=websocket");
+    List<URI> endpoints = wsBases.stream().map(b -> URI.create(b + "/socket.io/?EIO=4&transport=websocket")).toList();
     List<CompletableFuture<Void>> authorized = new ArrayList<>();
     for (int i = 0; i < recipients.size(); i++) {
       CompletableFuture<Void> done = new CompletableFuture<>();
       authorized.add(done);
       Listener listener = new Listener(recipients.get(i).name(), tokens.get(i), done);
+      URI endpoint = endpoints.get(i % endpoints.size());
       sockets.add(http.newWebSocketBuilder().buildAsync(endpoint, listener).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join());
     }
     CompletableFuture.allOf(authorized.toArray(CompletableFuture[]::new)).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();

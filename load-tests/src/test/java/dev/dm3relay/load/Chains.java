@@ -23,7 +23,9 @@ final class Chains {
    * users: one TCP connection per submit would measure the kernel's accept path, not the relay.
    */
   static HttpProtocolBuilder protocol(BenchConfig config) {
-    return http.baseUrl(config.baseUrl().toString())
+    List<String> nodes = config.nodeUrls().stream().map(Object::toString).toList();
+    // several nodes (a cluster): Gatling gives each virtual user the next base URL in turn
+    return (nodes.size() > 1 ? http.baseUrls(nodes) : http.baseUrl(nodes.get(0)))
         .shareConnections()
         .contentTypeHeader("application/json")
         .acceptHeader("application/json")

@@ -31,7 +31,7 @@ public class LiveDeliverySimulation extends Simulation {
 
   private final BenchConfig config = BenchConfig.fromSystemProperties();
   private final BenchData data = new BenchData(config, config.envelopesFor(1.0), true);
-  private final LiveListeners live = new LiveListeners(config.wsUrl(), data.recipients, data.tokens, Duration.ofSeconds(30));
+  private final LiveListeners live = new LiveListeners(config.wsUrls(), data.recipients, data.tokens, Duration.ofSeconds(30));
   private final BenchSummary summary = new BenchSummary(config, "live", data.runId);
 
   {
