@@ -701,6 +701,9 @@ public final class Mailbox
   /** How long a body write may take before its envelope stops being pending (several driver timeouts). */
   static final Duration PENDING_TIMEOUT = Duration.ofSeconds(30);
 
+  /** How soon a stopping mailbox with body writes in flight looks again whether it may stop. */
+  static final Duration STOP_RECHECK = Duration.ofMillis(20);
+
   private Mailbox(
       String address,
       MailboxSettings settings,
@@ -832,6 +835,16 @@ public final class Mailbox
         .onCommand(
             Stop.class,
             (state, cmd) -> {
+              if (!pending.isEmpty()) {
+                // Passivated (idle, or picked by the shard's active-entity limit) or handed off
+                // while body writes are in flight: stopping now would drop their answers, and each
+                // of those submits would wait out ASK_TIMEOUT for a 503 with its body written (the
+                // accounts probe, waking 10,000 mailboxes, met it). The shard holds back new
+                // commands for a stopping entity, so the in-flight writes only finish (each within
+                // PENDING_TIMEOUT); look again shortly.
+                timers.startSingleTimer(Stop.INSTANCE, Stop.INSTANCE, STOP_RECHECK);
+                return Effect().noReply();
+              }
               watchers.keySet().forEach(w -> w.tell(new WatchLost(address)));
               return Effect().stop().thenNoReply();
             })

@@ -13,12 +13,21 @@ class InMemoryEnvelopeBodies implements EnvelopeBodies {
 
   final Map<String, String> bodies = new ConcurrentHashMap<>();
   volatile boolean failWrites;
+  /** When set, writes complete only when it does (a slow Cassandra). */
+  volatile CompletableFuture<Done> holdWrites;
 
   @Override
   public CompletionStage<Done> write(
       String mailbox, String bodyKey, String envelopeJson, long storedAt, Duration ttl) {
     if (failWrites) {
       return CompletableFuture.failedFuture(new IllegalStateException("disk on fire"));
+    }
+    CompletableFuture<Done> hold = holdWrites;
+    if (hold != null) {
+      return hold.thenApply(done -> {
+        bodies.put(mailbox + "/" + bodyKey, envelopeJson);
+        return done;
+      });
     }
     bodies.put(mailbox + "/" + bodyKey, envelopeJson);
     return CompletableFuture.completedFuture(Done.getInstance());

@@ -276,6 +276,20 @@ class MailboxTest {
   }
 
   @Test
+  void aMailboxToldToStopWithBodyWritesInFlightAnswersThemFirst() {
+    bodies.holdWrites = new java.util.concurrent.CompletableFuture<>();
+    var entity = testKit.spawn(Mailbox.create("0x" + "1".repeat(40), DEFAULTS, bodies, clock));
+    var replies = testKit.<StatusReply<Mailbox.Buffered>>createTestProbe();
+    var watcher = testKit.createTestProbe();
+    entity.tell(new Mailbox.BufferEnvelope(envelope("bob.eth", "0x01"), replies.ref()));
+    entity.tell(Mailbox.Stop.INSTANCE); // as the shard passivates it
+    replies.expectNoMessage(Duration.ofMillis(300));
+    bodies.holdWrites.complete(org.apache.pekko.Done.getInstance());
+    assertEquals(BufferOutcome.STORED, replies.receiveMessage(Duration.ofSeconds(5)).getValue().outcome(), "answered, not dropped");
+    watcher.expectTerminated(entity, Duration.ofSeconds(5));
+  }
+
+  @Test
   void stateSurvivesARestartThroughSnapshotAndEvents() {
     register("{\"profile\":1}", Replace.NEVER, null);
     mailbox.<StatusReply<org.apache.pekko.Done>>runCommand(r -> new Mailbox.SetSpamFilterRules("{\"minNonce\":0}", r));
