@@ -188,7 +188,8 @@ public final class ShardedMailboxService implements MailboxService {
 
   @Override
   public CompletionStage<org.apache.pekko.Done> setSpamFilterRules(String address, String spamFilterRulesJson) {
-    return mailboxes.setSpamFilterRules(address, spamFilterRulesJson);
+    String key = MailboxAddress.checksummed(address);
+    return mailboxes.setSpamFilterRules(key, spamFilterRulesJson).whenComplete((done, failure) -> parsed.invalidate(key));
   }
 
   @Override
