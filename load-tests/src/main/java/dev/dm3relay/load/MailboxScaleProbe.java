@@ -368,7 +368,8 @@ public final class MailboxScaleProbe {
       double sum = 0;
       lines:
       for (String line : r.body().split("\n")) {
-        if (!line.startsWith(name) || !(line.length() > name.length() && (line.charAt(name.length()) == ' ' || line.charAt(name.length()) == '{' || name.endsWith("{")))) {
+        boolean series = name.endsWith("{") ? line.startsWith(name) : line.startsWith(name + " ") || line.startsWith(name + "{");
+        if (!series) {
           continue;
         }
         for (String label : labels) {

@@ -139,7 +139,12 @@ public final class Mailboxes {
    */
   public CompletionStage<Mailbox.Buffered> buffer(
       String address, IncomingEnvelope envelope, String expectedProfileJson, String expectedSpamRulesJson) {
-    String key = MailboxAddress.checksummed(address);
+    return bufferAt(MailboxAddress.checksummed(address), envelope, expectedProfileJson, expectedSpamRulesJson);
+  }
+
+  /** As above for an address checksummed already (the EIP-55 checksum is a Keccak per call). */
+  CompletionStage<Mailbox.Buffered> bufferAt(
+      String key, IncomingEnvelope envelope, String expectedProfileJson, String expectedSpamRulesJson) {
     (hostedShards.contains(shardOf.shardId(key)) ? localBuffers : remoteBuffers).increment();
     return direct(sharding.entityRefFor(Mailbox.ENTITY_TYPE_KEY, key)
         .askWithStatus(

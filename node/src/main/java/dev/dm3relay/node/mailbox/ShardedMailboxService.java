@@ -98,7 +98,7 @@ public final class ShardedMailboxService implements MailboxService {
     String profileJson =
         cached != null && cached.account() == stampedFor ? cached.source().signedProfileJson() : stampedFor.profile().canonical();
     return mailboxes
-        .buffer(key, incoming, profileJson, stampedFor.spamFilterRulesJson())
+        .bufferAt(key, incoming, profileJson, stampedFor.spamFilterRulesJson())
         .thenApply(
             buffered ->
                 switch (buffered.outcome()) {
@@ -106,7 +106,7 @@ public final class ShardedMailboxService implements MailboxService {
                     // straight from here to each node with sockets of the account: the stored
                     // JSON travels once per node, and only to nodes that asked for it
                     if (!buffered.watchers().isEmpty()) {
-                      Mailbox.LiveEnvelope live = new Mailbox.LiveEnvelope(MailboxAddress.checksummed(address), envelope.json(), origin);
+                      Mailbox.LiveEnvelope live = new Mailbox.LiveEnvelope(key, envelope.json(), origin);
                       buffered.watchers().forEach(w -> w.tell(live));
                     }
                     yield new Buffering(BufferOutcome.STORED, buffered.due());
