@@ -69,7 +69,7 @@ class EphemeralKeyPoolTest {
         try {
           never.await(); // a refiller that never delivers
         } catch (InterruptedException closed) {
-          Thread.currentThread().interrupt(); // so that the pool's put() ends the refill loop
+          Thread.currentThread().interrupt(); // so that the refill loop ends
         }
         return X25519Kx.generate();
       }
@@ -99,6 +99,35 @@ class EphemeralKeyPoolTest {
       pool.take();
       assertEquals(0, pool.misses());
     }
+  }
+
+  @Test
+  void sleepsUntilDownToHalfThenFillsUpInOneGo() throws InterruptedException {
+    AtomicInteger generated = new AtomicInteger();
+    try (EphemeralKeyPool pool = new EphemeralKeyPool(16, () -> {
+      generated.incrementAndGet();
+      return X25519Kx.generate();
+    })) {
+      awaitAvailable(pool, 16);
+      for (int i = 0; i < 7; i++) {
+        pool.take(); // 9 left: above half, the refiller is not woken
+      }
+      Thread.sleep(200);
+      assertEquals(9, pool.available());
+      assertEquals(16, generated.get());
+      pool.take(); // 8 left: half, the refiller fills up again
+      awaitAvailable(pool, 16);
+      assertEquals(24, generated.get());
+      assertEquals(0, pool.misses());
+    }
+  }
+
+  private static void awaitAvailable(EphemeralKeyPool pool, int expected) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (pool.available() < expected && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertEquals(expected, pool.available());
   }
 
   @Test
