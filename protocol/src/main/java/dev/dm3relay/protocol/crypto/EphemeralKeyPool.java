@@ -51,7 +51,8 @@ public final class EphemeralKeyPool implements AutoCloseable {
   /** The next unused key pair; generated on the caller's thread if none is ready. */
   public KeyPair take() {
     KeyPair keyPair = ready.poll();
-    if (ready.size() <= lowWater && refillerAsleep.compareAndSet(true, false)) {
+    // size() takes the queue's lock again: asked only while the refiller sleeps
+    if (refillerAsleep.get() && ready.size() <= lowWater && refillerAsleep.compareAndSet(true, false)) {
       LockSupport.unpark(refiller);
     }
     if (keyPair == null) {
