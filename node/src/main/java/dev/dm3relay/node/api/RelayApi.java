@@ -232,6 +232,12 @@ public final class RelayApi extends AllDirectives {
           if (length.isPresent() && length.getAsLong() > limit) {
             return complete(tooLarge());
           }
+          if (entity.isStrict()) {
+            // Already whole (Pekko's parser had it in one read) and within the limit by its length.
+            // toStrictEntity would still copy it through a stream materialized per request, an
+            // actor start and stop included: ~8 % of the relay's CPU per submit in the profile.
+            return inner.get();
+          }
           return toStrictEntity(
               FiniteDuration.create(settings.requestReadTimeout().toMillis(), TimeUnit.MILLISECONDS), limit, inner);
         });
