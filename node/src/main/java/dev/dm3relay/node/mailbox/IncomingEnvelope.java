@@ -1,7 +1,7 @@
 package dev.dm3relay.node.mailbox;
 
 import dev.dm3relay.node.core.CborSerializable;
-import java.nio.charset.StandardCharsets;
+import dev.dm3relay.protocol.json.CanonicalJson;
 
 /**
  * An envelope to buffer, opaque to the mailbox: the stored JSON (with its postmark already in it)
@@ -21,9 +21,13 @@ public record IncomingEnvelope(String senderName, String messageHash, String jso
     require(json, "json");
   }
 
-  /** Bytes counted against the mailbox quota: the UTF-8 size of the stored JSON. */
+  /**
+   * Bytes counted against the mailbox quota: the UTF-8 size of the stored JSON, counted without
+   * encoding it (encoding was a 6 KB copy per submit, 3 % of the relay's allocation). Stored JSON
+   * is canonical, so it has no lone surrogate, where counting and encoding would differ.
+   */
   public int sizeInBytes() {
-    return json.getBytes(StandardCharsets.UTF_8).length;
+    return CanonicalJson.utf8Length(json);
   }
 
   private static void require(String value, String name) {
