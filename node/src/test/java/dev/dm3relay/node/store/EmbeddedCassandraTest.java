@@ -44,6 +44,15 @@ class EmbeddedCassandraTest {
               Set.of("messages", "metadata", "all_persistence_ids", "snapshots", "envelope_bodies")),
           tables.toString());
       assertFalse(tables.contains("tag_views"), "events-by-tag is off: no tag tables");
+      // bodies are ciphertext that LZ4 cannot shrink: the table is created uncompressed
+      java.util.Map<String, String> compression =
+          session
+              .execute(
+                  "SELECT compression FROM system_schema.tables WHERE keyspace_name = ? AND table_name = 'envelope_bodies'",
+                  EmbeddedCassandraExtension.KEYSPACE)
+              .one()
+              .getMap("compression", String.class, String.class);
+      assertEquals("false", compression.get("enabled"), compression.toString());
 
       String key = "probe-" + UUID.randomUUID();
       String ks = EmbeddedCassandraExtension.KEYSPACE;
